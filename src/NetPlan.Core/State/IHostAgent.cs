@@ -1,0 +1,29 @@
+using NetPlan.Core.Planning;
+
+namespace NetPlan.Core.State;
+
+/// <summary>
+/// The agent's whole surface. The same implementation runs in-process (<c>connection: local</c>) and
+/// on a remote host behind the JSON-lines protocol (<c>connection: ssh</c>).
+/// </summary>
+public interface IHostAgent : IAsyncDisposable
+{
+    /// <summary>Agent version, kernel release and what the kernel supports.</summary>
+    Task<HostFacts> HelloAsync(CancellationToken cancellationToken = default);
+
+    Task<Observation> ObserveAsync(ObserveScope scope, CancellationToken cancellationToken = default);
+
+    /// <summary>Executes the operations in order. Throws <see cref="ApplyException"/> naming the failing operation.</summary>
+    Task<ApplyResult> ApplyAsync(IReadOnlyList<Operation> operations, CancellationToken cancellationToken = default);
+}
+
+/// <summary>How many operations ran, and (for the fault-tolerance work) which.</summary>
+public sealed record ApplyResult(int Executed);
+
+/// <summary>An operation the kernel refused: the object, the operation and the kernel's own words.</summary>
+public sealed class ApplyException(Operation operation, int index, string message, Exception? inner = null)
+    : Exception(message, inner)
+{
+    public Operation Operation { get; } = operation;
+    public int Index { get; } = index;
+}

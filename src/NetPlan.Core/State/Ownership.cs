@@ -1,0 +1,52 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace NetPlan.Core.State;
+
+/// <summary>
+/// How NetPlan marks what it owns in the kernel, so there is no state file. The observer reads these
+/// marks back into <see cref="StateObject.Owner"/>; only owned objects are ever changed or deleted.
+/// </summary>
+public static class Ownership
+{
+    /// <summary>Links carry <c>netplan:&lt;topology&gt;</c> (plus an optional <c>/detail</c>) in IFLA_IFALIAS.</summary>
+    public const string AliasPrefix = "netplan:";
+
+    /// <summary>Routes NetPlan adds carry this rtm_protocol (the kernel ignores values above RTPROT_STATIC).</summary>
+    public const byte RouteProtocol = 0x9e;
+
+    /// <summary>Addresses NetPlan adds carry this IFA_PROTO (Linux 5.18+).</summary>
+    public const byte AddressProtocol = 0x9e;
+
+    /// <summary>The alias written on a link owned by <paramref name="topology"/>.</summary>
+    public static string LinkAlias(string topology, string? detail = null) =>
+        detail is null ? AliasPrefix + topology : $"{AliasPrefix}{topology}/{detail}";
+
+    /// <summary>The owning topology read back from an alias, or null when the alias is not NetPlan's.</summary>
+    public static string? OwnerFromAlias(string? alias)
+    {
+        if (alias is null || !alias.StartsWith(AliasPrefix, StringComparison.Ordinal)) return null;
+        var rest = alias[AliasPrefix.Length..];
+        var slash = rest.IndexOf('/');
+        return slash < 0 ? rest : rest[..slash];
+    }
+
+    /// <summary>
+    /// The IFLA_GROUP of a topology's links, for `ip link del group N`-style bulk teardown. Derived
+    /// from the name so every host agrees without coordination; never 0 (the default group).
+    /// Teardown still checks each link's alias before bulk deletion, so a hash collision with a
+    /// foreign group can never delete what is not ours.
+    /// </summary>
+    public static uint LinkGroup(string topology)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("netplan-group:" + topology));
+        var value = BitConverter.ToUInt32(hash, 0) & 0x7fff_ffff;
+        return value < 0x1000 ? value + 0x1000 : value;
+    }
+
+    /// <summary>
+    /// Inside a named namespace NetPlan owns, the loopback's alias holds the namespace mark
+    /// (<c>netplan:&lt;topology&gt;</c>). A namespace without it is foreign.
+    /// </summary>
+    public const string NamespaceMarkLink = "lo";
+}
