@@ -17,7 +17,11 @@ public sealed record ObserveScope(
     string Owner,
     IReadOnlyList<string> Namespaces,
     IReadOnlyList<string> HostLinks,
-    IReadOnlyList<string> Files);
+    IReadOnlyList<string> Files,
+    IReadOnlyList<SysctlRef> Sysctls);
+
+/// <summary>A sysctl to read: dotted name in a namespace ("" = host).</summary>
+public sealed record SysctlRef(string Namespace, string Name);
 
 /// <summary>Facts about a host that are not objects NetPlan manages but that planning needs.</summary>
 public sealed record HostFacts(

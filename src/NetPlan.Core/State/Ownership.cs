@@ -49,4 +49,18 @@ public static class Ownership
     /// (<c>netplan:&lt;topology&gt;</c>). A namespace without it is foreign.
     /// </summary>
     public const string NamespaceMarkLink = "lo";
+
+    /// <summary>First line of every file NetPlan writes (hosts, resolv.conf); a file without it is foreign.</summary>
+    public static string FileMark(string topology) => $"# {AliasPrefix}{topology} (managed by NetPlan; edits are overwritten)";
+
+    /// <summary>The owning topology read back from a file's first line, or null.</summary>
+    public static string? OwnerFromFile(string content)
+    {
+        var firstLine = content.Split('\n', 2)[0];
+        const string head = "# " + AliasPrefix;
+        if (!firstLine.StartsWith(head, StringComparison.Ordinal)) return null;
+        var rest = firstLine[head.Length..];
+        var space = rest.IndexOf(' ');
+        return space < 0 ? rest : rest[..space];
+    }
 }

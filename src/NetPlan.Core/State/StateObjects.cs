@@ -36,6 +36,9 @@ public abstract record StateObject
 public sealed record NamespaceObject(string Name) : StateObject
 {
     public override string Key => $"netns:{Name}";
+
+    /// <summary>Every sandbox has its loopback up; the agent brings it up (and marks it) when it creates the namespace.</summary>
+    public bool LoopbackUp { get; init; }
 }
 
 public enum LinkKind { Bridge, Veth, Vxlan, Macvlan, Ipvlan, Dummy, Vlan, Other }
@@ -80,6 +83,11 @@ public sealed record VxlanInfo(uint Vni, string? Local, int Port, bool Learning)
     /// <summary>Underlay device (in the host namespace), or null to let the kernel route.</summary>
     public string? UnderlayLink { get; init; }
     public int? Ttl { get; init; }
+    /// <summary>
+    /// IFLA_VXLAN_PROXY: the device answers ARP from its neighbour table and never floods ARP to
+    /// remote VTEPs, so static neighbour entries make remote endpoints resolvable without gossip.
+    /// </summary>
+    public bool Proxy { get; init; }
 }
 
 /// <summary>macvlan (bridge|private|vepa|passthru) or ipvlan (l2|l3|l3s) on a parent in the host namespace.</summary>
