@@ -1,0 +1,99 @@
+using System.Net;
+using NetPlan.Core.Names;
+using NetPlan.Core.State;
+using NetPlan.Core.Topology;
+
+namespace NetPlan.Core.Tests.Names;
+
+public class SandboxFilesTests
+{
+    // front: web, api ; back: api, db ; web and db share nothing.
+    private static readonly Topology.Topology Shop = new(
+        "shop", 1,
+        [new Node("n1", IPAddress.Parse("192.0.2.11"), Connection.Local, new SshSettings(null, null, null, null, null, null, false), SourceSpan.None)],
+        [Net("front", "10.10.0.0/24"), Net("back", "10.20.0.0/24")],
+        [
+            Box("web", [Ep("front", "eth0", "www")]),
+            Box("api", [Ep("front", "eth0", "api-front"), Ep("back", "eth1", "api-back")], hostname: "api-1"),
+            Box("db", [Ep("back", "eth0", "database")], dns: ["198.51.100.53"], search: ["corp.example"]),
+        ],
+        [], "shop.yml");
+
+    private static readonly Dictionary<(string, string), IPAddress> Addresses = new()
+    {
+        [("web", "front")] = IPAddress.Parse("10.10.0.10"),
+        [("api", "front")] = IPAddress.Parse("10.10.0.11"),
+        [("api", "back")] = IPAddress.Parse("10.20.0.11"),
+        [("db", "back")] = IPAddress.Parse("10.20.0.12"),
+    };
+
+    private static IPAddress AddressOf(string sandbox, string network) => Addresses[(sandbox, network)];
+
+    [Fact]
+    public void A_sandbox_sees_the_peers_of_its_networks_with_their_aliases_and_nothing_else()
+    {
+        var hosts = SandboxFiles.Hosts(Shop, Shop.Sandbox("web"), AddressOf);
+
+        Assert.Equal(
+            "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n" +
+            "10.10.0.10\tweb www\n" +
+            "10.10.0.11\tapi api-front\n",
+            hosts);
+        Assert.DoesNotContain("db", hosts);
+        Assert.DoesNotContain("api-back", hosts);
+    }
+
+    [Fact]
+    public void A_sandbox_on_two_networks_sees_each_peer_at_the_address_of_the_shared_network()
+    {
+        var hosts = SandboxFiles.Hosts(Shop, Shop.Sandbox("api"), AddressOf);
+
+        Assert.Contains("10.10.0.11\tapi-1 api api-front\n", hosts);
+        Assert.Contains("10.20.0.11\tapi-1 api api-back\n", hosts);
+        Assert.Contains("10.10.0.10\tweb www\n", hosts);
+        Assert.Contains("10.20.0.12\tdb database\n", hosts);
+    }
+
+    [Fact]
+    public void Resolv_conf_uses_dns_and_search_when_given()
+    {
+        Assert.Equal(
+            "nameserver 198.51.100.53\nsearch corp.example\noptions ndots:0\n",
+            SandboxFiles.ResolvConf(Shop.Sandbox("db"), [IPAddress.Parse("203.0.113.1")]));
+    }
+
+    [Fact]
+    public void Resolv_conf_defaults_to_the_hosts_resolvers_without_loopback_ones()
+    {
+        var text = SandboxFiles.ResolvConf(Shop.Sandbox("web"),
+            [IPAddress.Parse("127.0.0.53"), IPAddress.Parse("203.0.113.1"), IPAddress.IPv6Loopback]);
+
+        Assert.Equal("nameserver 203.0.113.1\noptions ndots:0\n", text);
+    }
+
+    [Fact]
+    public void Files_are_owned_marked_and_per_sandbox_of_the_node()
+    {
+        var files = SandboxFiles.For(Shop, "n1", AddressOf, []).ToList();
+
+        Assert.Equal(9, files.Count);
+        Assert.All(files, f => Assert.Equal("shop", f.Owner));
+        Assert.All(files, f => Assert.Equal("shop", Ownership.OwnerFromFile(f.Content)));
+        Assert.Contains(files, f => f.Path == "/etc/netns/api/hostname" && f.Content.EndsWith("\napi-1\n"));
+        Assert.Empty(SandboxFiles.For(Shop, "other-node", AddressOf, []));
+    }
+
+    private static Network Net(string name, string subnet)
+    {
+        var net = IPNetwork.Parse(subnet);
+        var gw = net.BaseAddress.GetAddressBytes(); gw[3] = 1;
+        return new Network(name, Driver.Bridge, net, new IPAddress(gw), net, new Dictionary<string, IPAddress>(),
+            false, true, true, null, null, null, null, null, SourceSpan.None);
+    }
+
+    private static Endpoint Ep(string network, string ifname, params string[] aliases) =>
+        new(network, ifname, null, aliases, null, SourceSpan.None);
+
+    private static Sandbox Box(string name, Endpoint[] endpoints, string? hostname = null, string[]? dns = null, string[]? search = null) =>
+        new(name, "n1", hostname ?? name, endpoints, [], (dns ?? []).Select(IPAddress.Parse).ToList(), search ?? [], SourceSpan.None);
+}
