@@ -25,18 +25,39 @@ public static class YamlTreeReader
         }
         catch (YamlException ex)
         {
-            var mark = ex.Start;
-            diagnostics.Error(Codes.YamlSyntax, Clean(ex.Message), At(file, mark.Line, mark.Column));
+            var (line, column) = (ex.Start.Line, ex.Start.Column);
+            // YamlDotNet places "tab as indentation" at the start of the enclosing mapping (often 1:1);
+            // point at the tab itself, which is what the user has to change.
+            if (ex.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FirstIndentingTab(text) is { } tab)
+                (line, column) = tab;
+            diagnostics.Error(Codes.YamlSyntax, Clean(ex.Message), At(file, line, column));
             return null;
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException)
         {
-            // YamlDotNet occasionally fails with a non-YAML exception on pathological input; it is
-            // still a syntax problem in the user's file, so report it where the parser stopped.
+            // YamlDotNet fails with a non-YAML exception when input ends inside a flow collection
+            // ("{ a: 1" with no "}"). It is still a syntax error in the user's file: name the opener.
+            if (builder.OpenFlow is { } open)
+            {
+                diagnostics.Error(Codes.YamlSyntax, $"invalid YAML: this '{open.Opener}' is never closed", At(file, open.Line, open.Column));
+                return null;
+            }
             var mark = parser.Current?.Start ?? Mark.Empty;
             diagnostics.Error(Codes.YamlSyntax, Clean(ex.Message), At(file, mark.Line, mark.Column));
             return null;
         }
+    }
+
+    static (long Line, long Column)? FirstIndentingTab(string text)
+    {
+        var lines = text.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t', 0, indent);
+            if (tab >= 0 && lines[i].Trim().Length > 0) return (i + 1, tab + 1);
+        }
+        return null;
     }
 
     static SourceSpan At(string file, long line, long column) =>
@@ -55,6 +76,10 @@ public static class YamlTreeReader
     sealed class Builder(IParser parser, string file, DiagnosticBag diagnostics)
     {
         readonly Dictionary<string, YNode> anchors = new(StringComparer.Ordinal);
+        readonly Stack<(char Opener, long Line, long Column)> openFlow = new();
+
+        /// <summary>The innermost flow collection ('{' or '[') still open, if any.</summary>
+        public (char Opener, long Line, long Column)? OpenFlow => openFlow.Count > 0 ? openFlow.Peek() : null;
 
         public YNode? ReadStream()
         {
@@ -105,15 +130,18 @@ public static class YamlTreeReader
                 }
                 case SequenceStart seq:
                 {
+                    if (seq.Style == SequenceStyle.Flow) openFlow.Push(('[', seq.Start.Line, seq.Start.Column));
                     parser.MoveNext();
                     var items = new List<YNode>();
                     while (!parser.TryConsume<SequenceEnd>(out _)) items.Add(ReadNode(depth + 1));
+                    if (seq.Style == SequenceStyle.Flow) openFlow.Pop();
                     var node = new YSequence(items, (int)seq.Start.Line, (int)seq.Start.Column);
                     Remember(seq.Anchor, node);
                     return node;
                 }
                 case MappingStart map:
                 {
+                    if (map.Style == MappingStyle.Flow) openFlow.Push(('{', map.Start.Line, map.Start.Column));
                     parser.MoveNext();
                     var entries = new List<YEntry>();
                     var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -136,6 +164,7 @@ public static class YamlTreeReader
                         }
                         entries.Add(new YEntry(key, value));
                     }
+                    if (map.Style == MappingStyle.Flow) openFlow.Pop();
                     var node = new YMapping(entries, (int)map.Start.Line, (int)map.Start.Column);
                     Remember(map.Anchor, node);
                     return node;
