@@ -1,1 +1,9 @@
-return 0;
+using System.CommandLine;
+using NetPlan.Cli.Commands;
+
+// The root command only assembles the verbs; each verb lives in Commands/<Verb>Command.cs.
+var root = new RootCommand("NetPlan: declarative multi-host container networking (plan, then apply, a topology.yml).")
+{
+    ValidateCommand.Create(),
+};
+return root.Parse(args).Invoke();
