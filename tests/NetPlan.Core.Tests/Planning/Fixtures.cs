@@ -10,12 +10,12 @@ internal static class Fixtures
     public static readonly LinkKind[] AllKindsButIpvlan =
         [LinkKind.Bridge, LinkKind.Veth, LinkKind.Vxlan, LinkKind.Macvlan];
 
-    private static int _line;
-    private static SourceSpan At() => new("topology.yml", Interlocked.Increment(ref _line), 3);
+    // Positions derived from the name, so golden files do not depend on test order.
+    private static SourceSpan At(string name) => new("topology.yml", 1 + name.Sum(c => c) % 97, 3);
 
     public static Node Node(string name, string? address = null) =>
         new(name, address is null ? null : IPAddress.Parse(address), address is null ? Connection.Local : Connection.Ssh,
-            new SshSettings(null, null, null, null, null, null, false), At());
+            new SshSettings(null, null, null, null, null, null, false), At("node " + name));
 
     public static Network Network(
         string name, Driver driver, string subnet, string? gateway = null, string? ipRange = null,
@@ -26,7 +26,7 @@ internal static class Fixtures
         var gw = gateway is null ? Next(net.BaseAddress) : IPAddress.Parse(gateway);
         return new Network(name, driver, net, gw, ipRange is null ? net : IPNetwork.Parse(ipRange),
             (aux ?? new Dictionary<string, string>()).ToDictionary(kv => kv.Key, kv => IPAddress.Parse(kv.Value)),
-            @internal, Masquerade: !@internal, Icc: true, mtu, nodes, vni, parent, mode, At());
+            @internal, Masquerade: !@internal, Icc: true, mtu, nodes, vni, parent, mode, At("network " + name));
     }
 
     public static Network Bridge(string name, string subnet, string? gateway = null, string? ipRange = null,
@@ -37,12 +37,12 @@ internal static class Fixtures
         Network(name, Driver.Overlay, subnet, mtu: mtu, vni: vni, @internal: @internal);
 
     public static Endpoint Ep(string network, string? ip = null, string? ifname = null, string? mac = null) =>
-        new(network, ifname ?? "", ip is null ? null : IPAddress.Parse(ip), [], mac, At());
+        new(network, ifname ?? "", ip is null ? null : IPAddress.Parse(ip), [], mac, At("endpoint " + network + ip));
 
     public static Sandbox Sandbox(string name, string node, params Endpoint[] endpoints) =>
         new(name, node, name,
             endpoints.Select((e, i) => e.InterfaceName.Length > 0 ? e : e with { InterfaceName = $"eth{i}" }).ToList(),
-            [], [], [], At());
+            [], [], [], At("sandbox " + name));
 
     public static Topology.Topology Topo(string name, IEnumerable<Node> nodes, IEnumerable<Network> networks, IEnumerable<Sandbox> sandboxes) =>
         new(name, 1, nodes.ToList(), networks.ToList(), sandboxes.ToList(), [], "topology.yml");
