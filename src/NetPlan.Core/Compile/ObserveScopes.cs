@@ -1,0 +1,51 @@
+using NetPlan.Core.Naming;
+using NetPlan.Core.State;
+using NetPlan.Core.Topology;
+
+namespace NetPlan.Core.Compile;
+
+/// <summary>
+/// What to observe on a node before planning, computed from the topology alone (observation comes
+/// before compilation): the node's sandbox namespaces, every host link name NetPlan would create
+/// there, and the parents of its macvlan/ipvlan networks. Owned objects are reported wherever they
+/// are regardless of scope, so removed sandboxes and networks still show up to be deleted.
+/// </summary>
+public static class ObserveScopes
+{
+    public static ObserveScope For(Topology.Topology topology, string node) => For(topology, node, NameTable.For(topology));
+
+    internal static ObserveScope For(Topology.Topology topology, string node, NameTable names)
+    {
+        var sandboxes = topology.Sandboxes.Where(s => s.Node == node).ToList();
+        var links = new List<string>();
+        foreach (var network in topology.Networks)
+        {
+            if (!topology.NodesOf(network).Contains(node)) continue;
+            switch (network.Driver)
+            {
+                case Driver.Bridge:
+                    links.Add(names.Bridge(network.Name));
+                    break;
+                case Driver.Overlay:
+                    links.Add(names.Bridge(network.Name));
+                    links.Add(names.Vxlan(network.Name));
+                    break;
+                case Driver.Macvlan or Driver.Ipvlan when network.Parent is not null:
+                    links.Add(network.Parent);
+                    break;
+            }
+        }
+        var drivers = topology.Networks.ToDictionary(n => n.Name, n => n.Driver);
+        foreach (var sandbox in sandboxes)
+            foreach (var endpoint in sandbox.Endpoints)
+                if (drivers[endpoint.Network] is Driver.Bridge or Driver.Overlay)
+                    links.Add(names.Veth(sandbox.Name, endpoint.Network));
+
+        return new ObserveScope(
+            topology.Name,
+            sandboxes.Select(s => s.Name).ToList(),
+            links.Distinct(StringComparer.Ordinal).ToList(),
+            Files: [],
+            Sysctls: []);
+    }
+}
