@@ -185,6 +185,7 @@ public sealed class AgentProtocolTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<RemoteAgentException>(() => call);
 
         Assert.Equal($"agent on node-c speaks agent protocol {AgentProtocol.Version + 1}, this netplan speaks {AgentProtocol.Version}", ex.Message);
+        await _fromAgent.Writer.CompleteAsync();
     }
 
     [Theory]
