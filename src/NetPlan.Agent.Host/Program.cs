@@ -1,1 +1,51 @@
-return 0;
+using System.Reflection;
+using NetPlan.Agent.Host;
+using NetPlan.Agent.Protocol;
+
+// netplan-agent: the binary netplan ships to every SSH node. It speaks the JSON-lines agent
+// protocol on stdin/stdout; everything human-readable goes to stderr. Exit codes stay below 255,
+// because ssh uses 255 for its own failures and netplan must be able to tell them apart.
+
+const int Ok = 0, Failed = 1, Usage = 2;
+
+var version = typeof(AgentFactory).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+              ?? typeof(AgentFactory).Assembly.GetName().Version?.ToString() ?? "unknown";
+// Drop the "+commit" suffix the SDK appends; the content digest already identifies the build.
+version = version.Split('+')[0];
+
+switch (args)
+{
+    case ["--version"]:
+        Console.WriteLine($"netplan-agent {version} (protocol {AgentProtocol.Version})");
+        return Ok;
+    case ["serve"]:
+        return await ServeAsync();
+    default:
+        Console.Error.WriteLine("usage: netplan-agent serve | netplan-agent --version");
+        return Usage;
+}
+
+static async Task<int> ServeAsync()
+{
+    var stdin = Console.OpenStandardInput();
+    var stdout = Console.OpenStandardOutput();
+    // Only the protocol may write to stdout: anything printed through Console goes to stderr instead.
+    Console.SetOut(Console.Error);
+    using var stop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+    try
+    {
+        await using var agent = AgentFactory.CreateLocal();
+        await AgentServer.RunAsync(agent, stdin, stdout, stop.Token, Console.Error);
+        return Ok;
+    }
+    catch (OperationCanceledException) when (stop.IsCancellationRequested)
+    {
+        return Failed;
+    }
+    catch (Exception ex)
+    {
+        Console.Error.WriteLine($"netplan-agent: {ex.Message}");
+        return Failed;
+    }
+}

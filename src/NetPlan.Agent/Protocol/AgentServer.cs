@@ -1,0 +1,106 @@
+using System.Text.Json;
+using NetPlan.Core.State;
+
+namespace NetPlan.Agent.Protocol;
+
+/// <summary>
+/// Serves one <see cref="IHostAgent"/> over a pair of streams (stdin/stdout of <c>netplan-agent serve</c>).
+/// Requests are handled one at a time, in order: an agent applies one plan at a time, and the
+/// client never needs more. Returns when the input ends (the client hung up).
+/// </summary>
+public static class AgentServer
+{
+    /// <param name="log">Where to describe unexpected failures in full (stderr for the binary); never the protocol stream.</param>
+    public static async Task RunAsync(IHostAgent agent, Stream input, Stream output, CancellationToken cancellationToken, TextWriter? log = null)
+    {
+        using var reader = JsonLineReader.Open(input);
+        var writer = new JsonLineWriter(output);
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            var response = await HandleAsync(agent, line, log, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(response, ProtocolJson.Default.ProtocolResponse, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<ProtocolResponse> HandleAsync(IHostAgent agent, string line, TextWriter? log, CancellationToken cancellationToken)
+    {
+        ProtocolRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize(line, ProtocolJson.Default.ProtocolRequest);
+        }
+        catch (JsonException ex)
+        {
+            return Failure(0, ErrorKinds.Protocol, $"malformed request: {ex.Message}");
+        }
+        if (request is null || string.IsNullOrEmpty(request.Method))
+            return Failure(request?.Id ?? 0, ErrorKinds.Protocol, "malformed request: expected {\"id\", \"method\", \"params\"}");
+
+        try
+        {
+            var result = request.Method switch
+            {
+                AgentProtocol.Hello => await HelloAsync(agent, request, cancellationToken).ConfigureAwait(false),
+                AgentProtocol.Observe => await ObserveAsync(agent, request, cancellationToken).ConfigureAwait(false),
+                AgentProtocol.Apply => await ApplyAsync(agent, request, cancellationToken).ConfigureAwait(false),
+                _ => throw new ProtocolViolation($"unknown method '{request.Method}' (this agent knows hello, observe, apply)"),
+            };
+            return new ProtocolResponse(request.Id, result, null);
+        }
+        catch (ProtocolViolation ex)
+        {
+            return Failure(request.Id, ErrorKinds.Protocol, ex.Message);
+        }
+        catch (JsonException ex)
+        {
+            return Failure(request.Id, ErrorKinds.Protocol, $"malformed params for '{request.Method}': {ex.Message}");
+        }
+        catch (ApplyException ex)
+        {
+            log?.WriteLine($"netplan-agent: apply failed at operation {ex.Index} ({ex.Operation.Key}): {ex}");
+            return new ProtocolResponse(request.Id, null, new ProtocolError(ex.Message, ErrorKinds.Apply, ex.Index));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            log?.WriteLine($"netplan-agent: {request.Method} failed: {ex}");
+            return Failure(request.Id, ErrorKinds.Agent, ex.Message);
+        }
+    }
+
+    private static async Task<JsonElement> HelloAsync(IHostAgent agent, ProtocolRequest request, CancellationToken cancellationToken)
+    {
+        var hello = Params(request).Deserialize(ProtocolJson.Default.HelloParams)
+                    ?? throw new ProtocolViolation("hello needs params {\"protocol\": N}");
+        if (hello.Protocol != AgentProtocol.Version)
+            throw new ProtocolViolation($"netplan speaks agent protocol {hello.Protocol}, this agent speaks {AgentProtocol.Version}");
+        var facts = await agent.HelloAsync(cancellationToken).ConfigureAwait(false);
+        var result = new HelloResult(AgentProtocol.Version, JsonSerializer.SerializeToElement(facts, StateJson.Default.HostFacts));
+        return JsonSerializer.SerializeToElement(result, ProtocolJson.Default.HelloResult);
+    }
+
+    private static async Task<JsonElement> ObserveAsync(IHostAgent agent, ProtocolRequest request, CancellationToken cancellationToken)
+    {
+        var scope = Params(request).Deserialize(StateJson.Default.ObserveScope)
+                    ?? throw new ProtocolViolation("observe needs an observe scope as params");
+        var observation = await agent.ObserveAsync(scope, cancellationToken).ConfigureAwait(false);
+        return JsonSerializer.SerializeToElement(observation, StateJson.Default.Observation);
+    }
+
+    private static async Task<JsonElement> ApplyAsync(IHostAgent agent, ProtocolRequest request, CancellationToken cancellationToken)
+    {
+        var operations = Params(request).Deserialize(StateJson.Default.ListOperation)
+                         ?? throw new ProtocolViolation("apply needs the list of operations as params");
+        var result = await agent.ApplyAsync(operations, cancellationToken).ConfigureAwait(false);
+        return JsonSerializer.SerializeToElement(result, StateJson.Default.ApplyResult);
+    }
+
+    private static JsonElement Params(ProtocolRequest request) =>
+        request.Params ?? throw new ProtocolViolation($"'{request.Method}' needs params");
+
+    private static ProtocolResponse Failure(long id, string kind, string message) =>
+        new(id, null, new ProtocolError(message, kind));
+
+    /// <summary>The request itself is wrong (as opposed to the agent failing to do it).</summary>
+    private sealed class ProtocolViolation(string message) : Exception(message);
+}

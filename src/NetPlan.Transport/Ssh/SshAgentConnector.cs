@@ -1,0 +1,132 @@
+using NetPlan.Agent.Protocol;
+using NetPlan.Core.Topology;
+using NetPlan.Transport.Agents;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace NetPlan.Transport.Ssh;
+
+/// <summary>
+/// Reaches a node's agent over OpenSSH: makes sure the node holds this exact agent build
+/// (content-addressed by SHA-256, uploaded only when missing, verified before it runs), starts
+/// <c>netplan-agent serve</c> in one long-lived session and says hello.
+/// Connection failures before hello are retried with jittered backoff; nothing after hello ever is,
+/// so a half-applied change is never repeated blindly.
+/// </summary>
+public sealed class SshAgentConnector
+{
+    private readonly SshOptions _options;
+    private readonly Lazy<AgentBinary> _agent;
+    private readonly ResiliencePipeline _reach;
+
+    /// <param name="agent">The binary to ship; resolved on first use, so runs with only local nodes never need it.</param>
+    public SshAgentConnector(SshOptions options, Func<AgentBinary>? agent = null)
+    {
+        _options = options;
+        _agent = new Lazy<AgentBinary>(agent ?? AgentBinary.Locate, LazyThreadSafetyMode.ExecutionAndPublication);
+        _reach = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder()
+                    .Handle<SshException>(e => e.Failure == SshFailure.Connection)
+                    .Handle<TimeoutRejectedException>(),
+                MaxRetryAttempts = Math.Max(0, options.ConnectAttempts - 1),
+                Delay = options.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                MaxDelay = TimeSpan.FromSeconds(30),
+            })
+            .AddTimeout(options.AttemptTimeout)
+            .Build();
+    }
+
+    public SshOptions Options => _options;
+
+    public async Task<SshHostAgent> ConnectAsync(Node node, CancellationToken cancellationToken = default)
+    {
+        var target = SshTarget.For(node);
+        SshCommandLine.EnsureControlDirectory(_options);
+        try
+        {
+            return await _reach.ExecuteAsync(ct => new ValueTask<SshHostAgent>(TryConnectAsync(target, ct)), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new SshException(target.Node, SshFailure.Connection,
+                $"{target.Node}: no answer within {_options.AttemptTimeout.TotalSeconds:0} s ({_options.ConnectAttempts} tries)", inner: ex);
+        }
+    }
+
+    /// <summary>Runs one fixed command on the node through the same session settings (and master) as the agent.</summary>
+    public async Task<string> RunAsync(Node node, RemoteCommand command, CancellationToken cancellationToken = default)
+    {
+        var target = SshTarget.For(node);
+        SshCommandLine.EnsureControlDirectory(_options);
+        var run = await SshProcess.RunAsync(_options, SshCommandLine.Build(target, _options, command), null, cancellationToken).ConfigureAwait(false);
+        if (run.ExitCode != 0) throw SshException.FromExit(target.Node, string.Join(' ', command.Words), run.ExitCode, run.Stderr);
+        return run.Stdout;
+    }
+
+    private async Task<SshHostAgent> TryConnectAsync(SshTarget target, CancellationToken cancellationToken)
+    {
+        var agent = _agent.Value;
+        var sudo = target.Settings.Sudo;
+        var shipping = AgentShipping.AlreadyPresent;
+        if (!await HasAgentAsync(target, agent, cancellationToken).ConfigureAwait(false))
+        {
+            await using (var binary = File.OpenRead(agent.Path))
+                await RunStepAsync(target, "uploading the agent", RemoteCommand.UploadAgent(agent.Sha256, sudo), binary, cancellationToken).ConfigureAwait(false);
+            if (!await HasAgentAsync(target, agent, cancellationToken).ConfigureAwait(false))
+                throw new SshException(target.Node, SshFailure.RemoteCommandFailed,
+                    $"{target.Node}: the uploaded agent does not match its SHA-256 {agent.Sha256}; refusing to run it");
+            shipping = AgentShipping.Uploaded;
+        }
+        return await StartAgentAsync(target, agent, shipping, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>True when the node holds a file with exactly this digest under the digest's own directory.</summary>
+    private async Task<bool> HasAgentAsync(SshTarget target, AgentBinary agent, CancellationToken cancellationToken)
+    {
+        var command = RemoteCommand.ChecksumAgent(agent.Sha256, target.Settings.Sudo);
+        var run = await SshProcess.RunAsync(_options, SshCommandLine.Build(target, _options, command), null, cancellationToken).ConfigureAwait(false);
+        if (run.ExitCode == 0)
+            // A file under the digest's name with other content (a broken copy) is simply replaced.
+            return run.Stdout.Split(' ', 2)[0].Trim() == agent.Sha256;
+        if (run.ExitCode != SshException.SshOwnFailure && run.Stderr.Contains("No such file", StringComparison.Ordinal))
+            return false;
+        throw SshException.FromExit(target.Node, "checking the agent", run.ExitCode, run.Stderr);
+    }
+
+    private async Task RunStepAsync(SshTarget target, string step, RemoteCommand command, Stream? input, CancellationToken cancellationToken)
+    {
+        var run = await SshProcess.RunAsync(_options, SshCommandLine.Build(target, _options, command), input, cancellationToken).ConfigureAwait(false);
+        if (run.ExitCode != 0) throw SshException.FromExit(target.Node, step, run.ExitCode, run.Stderr);
+    }
+
+    private async Task<SshHostAgent> StartAgentAsync(SshTarget target, AgentBinary agent, AgentShipping shipping, CancellationToken cancellationToken)
+    {
+        var arguments = SshCommandLine.Build(target, _options, RemoteCommand.ServeAgent(agent.Sha256, target.Settings.Sudo));
+        var process = SshProcess.Start(_options, arguments);
+        var session = new SshHostAgent(target.Node, process, new StderrTail(process.StandardError), shipping, SshCommandLine.ControlPath(target, _options));
+        try
+        {
+            await session.HelloAsync(cancellationToken).ConfigureAwait(false);
+            return session;
+        }
+        catch (Exception ex) when (ex is AgentConnectionLostException or OperationCanceledException)
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            if (ex is OperationCanceledException) throw;
+            // Before hello nothing has happened on the node, so a dropped connection may be retried.
+            if (session.ExitCode is { } code) throw SshException.FromExit(target.Node, "starting the agent", code, session.Stderr);
+            throw new SshException(target.Node, SshFailure.Connection, $"{target.Node}: {ex.Message}", inner: ex);
+        }
+        catch
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+}
