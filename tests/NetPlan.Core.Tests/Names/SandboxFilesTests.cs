@@ -8,7 +8,7 @@ namespace NetPlan.Core.Tests.Names;
 public class SandboxFilesTests
 {
     // front: web, api ; back: api, db ; web and db share nothing.
-    private static readonly Topology.Topology Shop = new(
+    private static readonly NetPlan.Core.Topology.Topology Shop = new(
         "shop", 1,
         [new Node("n1", IPAddress.Parse("192.0.2.11"), Connection.Local, new SshSettings(null, null, null, null, null, null, false), SourceSpan.None)],
         [Net("front", "10.10.0.0/24"), Net("back", "10.20.0.0/24")],
