@@ -83,7 +83,10 @@ internal sealed class Binder(YamlAccess y)
         return draft;
     }
 
-    /// <summary>A mapping of name -> mapping (nodes, networks, sandboxes, services). Yields entries with valid names.</summary>
+    /// <summary>
+    /// A mapping of name -> mapping (nodes, networks, sandboxes, services). Entries with an invalid
+    /// name are reported but still yielded, so references to them do not cascade into more errors.
+    /// </summary>
     IEnumerable<(YScalar Name, YMapping Body)> Section(YNode value, string section, bool required)
     {
         if (value is YScalar { Kind: ScalarKind.Null } && !required) yield break;
@@ -94,9 +97,9 @@ internal sealed class Binder(YamlAccess y)
         var singular = section.TrimEnd('s') switch { "sandboxe" => "sandbox", var s => s };
         foreach (var entry in map.Entries)
         {
-            var nameOk = CheckName(entry.Key, $"{singular} name");
+            CheckName(entry.Key, $"{singular} name");
             var body = y.Mapping(entry.Value, $"{singular} '{entry.Key.Value}'");
-            if (nameOk && body is not null) yield return (entry.Key, body);
+            if (body is not null) yield return (entry.Key, body);
         }
     }
 
@@ -181,6 +184,7 @@ internal sealed class Binder(YamlAccess y)
             switch (entry.Key.Value)
             {
                 case "address":
+                    node.AddressWritten = true;
                     if (y.String(v, "node address") is not { } text) break;
                     if (Ipv4.TryParseAddress(text.Value, out var ip)
                         || (text.Value.Contains(':') && !text.Value.Contains('%') && IPAddress.TryParse(text.Value, out ip)))
@@ -246,6 +250,7 @@ internal sealed class Binder(YamlAccess y)
                     }
                     break;
                 case "parent":
+                    net.ParentWritten = true;
                     net.Parent = y.String(v, "parent");
                     if (net.Parent is { } parent && !Lexical.IsInterfaceName(parent.Value))
                     {

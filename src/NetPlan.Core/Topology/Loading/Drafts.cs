@@ -18,6 +18,8 @@ internal sealed class NodeDraft(string name, SourceSpan at)
     public string Name { get; } = name;
     public SourceSpan At { get; } = at;
     public Located<IPAddress>? Address;
+    /// <summary>An address key was written, even if its value was unusable (already reported).</summary>
+    public bool AddressWritten;
     public Located<Connection>? Connection;
     public SshDraft? Ssh;
     public Connection EffectiveConnection => Connection?.Value ?? global::NetPlan.Core.Topology.Connection.Ssh;
@@ -36,6 +38,8 @@ internal sealed class NetworkDraft(string name, SourceSpan at)
     public Located<long>? Mtu, Vni;
     public List<Located<string>>? Nodes;
     public Located<string>? Parent, Mode;
+    /// <summary>A parent key was written, even if its value was unusable (already reported).</summary>
+    public bool ParentWritten;
     public Driver EffectiveDriver => Driver?.Value ?? global::NetPlan.Core.Topology.Driver.Bridge;
     public bool IsInternal => Internal?.Value ?? false;
 }

@@ -58,7 +58,7 @@ internal sealed class Validator(TopologyDraft t, DiagnosticBag d)
                         node.Connection?.At ?? node.At);
                 local ??= node;
             }
-            else if (node.Ssh?.Host is null && node.Address is null)
+            else if (node.Ssh?.Host is null && !node.AddressWritten)
             {
                 d.Error(Codes.SshHostMissing, $"node '{node.Name}' connects over ssh but has neither address nor ssh.host", node.At);
             }
@@ -138,9 +138,9 @@ internal sealed class Validator(TopologyDraft t, DiagnosticBag d)
                 d.Error(Codes.KeyNotForDriver, $"mode applies only to macvlan and ipvlan networks; network '{n.Name}' uses driver {driverName}", mode.At);
             else if (!ModesOf(driver).Contains(mode.Value))
                 d.Error(Codes.InvalidMode,
-                    $"mode '{mode.Value}' is not a {driverName} mode; use one of {string.Join(", ", ModesOf(driver))}{Suggest(mode.Value, ModesOf(driver))}", mode.At);
+                    $"mode '{mode.Value}' is not valid for driver {driverName}; use one of {string.Join(", ", ModesOf(driver))}{Suggest(mode.Value, ModesOf(driver))}", mode.At);
         }
-        if (subInterface && n.Parent is null)
+        if (subInterface && !n.ParentWritten)
             d.Error(Codes.ParentRequired, $"{driverName} network '{n.Name}' needs 'parent' (the host interface its endpoints hang off)", n.Driver?.At ?? n.At);
         if (n.IsInternal && n.Masquerade is { Value: true } masquerade)
             d.Error(Codes.MasqueradeOnInternal, $"network '{n.Name}' is internal, so it cannot masquerade; remove masquerade or internal", masquerade.At);
@@ -180,7 +180,7 @@ internal sealed class Validator(TopologyDraft t, DiagnosticBag d)
             }
             if (used.TryGetValue(Ipv4.ToUInt32(ip), out var owner))
             {
-                d.Error(Codes.DuplicateAddress, $"{what} {ip} is already used by {owner} in network '{n.Name}'", address.At);
+                d.Error(Codes.DuplicateAddress, $"{what} {ip} is already taken by {owner} in network '{n.Name}'", address.At);
                 return false;
             }
             used[Ipv4.ToUInt32(ip)] = what;
@@ -197,7 +197,7 @@ internal sealed class Validator(TopologyDraft t, DiagnosticBag d)
         foreach (var sandbox in t.Sandboxes)
             foreach (var endpoint in sandbox.Endpoints.Where(e => e.Network.Value == n.Name))
             {
-                if (endpoint.Ipv4Address is { } address) Place(address, $"the address of sandbox '{sandbox.Name}'");
+                if (endpoint.Ipv4Address is { } address) Place(address, $"sandbox '{sandbox.Name}' address");
                 else dynamic++;
             }
 
@@ -246,7 +246,7 @@ internal sealed class Validator(TopologyDraft t, DiagnosticBag d)
     {
         foreach (var n in t.Networks.Where(n => n.EffectiveDriver == global::NetPlan.Core.Topology.Driver.Overlay))
             foreach (var nodeName in NodesOf(n))
-                if (nodes[nodeName].Address is null)
+                if (!nodes[nodeName].AddressWritten)
                     d.Error(Codes.OverlayNeedsAddress,
                         $"node '{nodeName}' needs an address: overlay network '{n.Name}' is present on it and uses the address as its VXLAN endpoint", nodes[nodeName].At);
     }
