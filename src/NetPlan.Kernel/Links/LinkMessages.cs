@@ -21,12 +21,12 @@ public static class LinkMessages
         if (link.Mtu is { } mtu) m.U32(Ifla.MTU, (uint)mtu);
         if (link.Mac is { } mac) m.Attr(Ifla.ADDRESS, ParseMac(mac));
         if (link.Group is { } group) m.U32(Ifla.GROUP, group);
-        if (link.Alias is { } alias) m.String(Ifla.IFALIAS, alias);
+        if (link.Alias is { } alias) m.Chars(Ifla.IFALIAS, alias);
         if (link.Master is { } master) m.U32(Ifla.MASTER, (uint)master);
         if (link.NetnsFd is { } fd) m.U32(Ifla.NET_NS_FD, (uint)fd);
         if (link.Parent is { } parent) m.U32(Ifla.LINK, (uint)parent);
         m.String(Ifla.IFNAME, link.Name);
-        m.BeginNested(Ifla.LINKINFO).String(Ifla.INFO_KIND, link.Kind);
+        m.BeginNested(Ifla.LINKINFO).Chars(Ifla.INFO_KIND, link.Kind);
         if (link.Data is { } data)
         {
             m.BeginNested(Ifla.INFO_DATA);
@@ -49,7 +49,7 @@ public static class LinkMessages
         if (change.Mtu is { } mtu) m.U32(Ifla.MTU, (uint)mtu);
         if (change.Mac is { } mac) m.Attr(Ifla.ADDRESS, ParseMac(mac));
         if (change.Group is { } group) m.U32(Ifla.GROUP, group);
-        if (change.Alias is { } alias) m.String(Ifla.IFALIAS, alias);
+        if (change.Alias is { } alias) m.Chars(Ifla.IFALIAS, alias);
         if (change.Master is { } master) m.U32(Ifla.MASTER, (uint)master);
         if (change.NetnsFd is { } fd) m.U32(Ifla.NET_NS_FD, (uint)fd);
         if (name is not null) m.String(Ifla.IFNAME, name);
@@ -72,7 +72,7 @@ public static class LinkMessages
 
     /// <summary>Dump filtered in the kernel (NETLINK_GET_STRICT_CHK) to the links of one kind, e.g. "vxlan".</summary>
     public static MessageWriter DumpKind(string kind) =>
-        Dump().BeginNested(Ifla.LINKINFO).String(Ifla.INFO_KIND, kind).EndNested();
+        Dump().BeginNested(Ifla.LINKINFO).Chars(Ifla.INFO_KIND, kind).EndNested();
 
     /// <summary>One link by name (`ip link show dev NAME`).</summary>
     public static MessageWriter Get(string name) =>
@@ -94,7 +94,7 @@ public static class LinkMessages
                 m.BeginNested(Ifla.VETH_INFO_PEER).Fixed(IfInfo(0, p.Up ? Ifla.IFF_UP : 0, p.Up ? Ifla.IFF_UP : 0));
                 if (p.Mtu is { } mtu) m.U32(Ifla.MTU, (uint)mtu);
                 if (p.Mac is { } mac) m.Attr(Ifla.ADDRESS, ParseMac(mac));
-                if (p.Alias is { } alias) m.String(Ifla.IFALIAS, alias);
+                if (p.Alias is { } alias) m.Chars(Ifla.IFALIAS, alias);
                 if (p.NetnsFd is { } fd) m.U32(Ifla.NET_NS_FD, (uint)fd);
                 m.String(Ifla.IFNAME, p.Name).EndNested();
                 break;

@@ -25,7 +25,7 @@ public static class RouteMessages
     public const uint RT_TABLE_MAIN = 254;
     public const byte RTPROT_KERNEL = 2, RTPROT_BOOT = 3;
     public const byte RT_SCOPE_UNIVERSE = 0, RT_SCOPE_LINK = 253, RT_SCOPE_NOWHERE = 255;
-    public const byte RTN_UNICAST = 1;
+    public const byte RTN_UNSPEC = 0, RTN_UNICAST = 1;
 
     /// <summary>`ip route add DST [via GW] [dev OIF] proto P [metric M] [table T]`.</summary>
     public static MessageWriter Add(RouteSpec route)
@@ -37,7 +37,7 @@ public static class RouteMessages
 
     /// <summary>`ip route del ...` with the same selectors.</summary>
     public static MessageWriter Delete(RouteSpec route) =>
-        Body(new MessageWriter(RTM_DELROUTE, Nl.F_REQUEST | Nl.F_ACK), route, RT_SCOPE_NOWHERE, RTN_UNICAST);
+        Body(new MessageWriter(RTM_DELROUTE, Nl.F_REQUEST | Nl.F_ACK), route, RT_SCOPE_NOWHERE, RTN_UNSPEC);
 
     /// <summary>
     /// Routes of one table, optionally of one protocol: with NETLINK_GET_STRICT_CHK the kernel
