@@ -36,6 +36,8 @@ public sealed class RouteConnection(NetlinkSocket socket) : IDisposable
 
     public void DeleteLink(int index, string description) => Socket.Request(LinkMessages.Delete(index), description);
 
+    public void DeleteLink(string name, string description) => Socket.Request(LinkMessages.Delete(name), description);
+
     public void DeleteLinkGroup(uint group, string description) => Socket.Request(LinkMessages.DeleteGroup(group), description);
 
     public List<LinkInfo> Links() => Decode(Socket.Dump(LinkMessages.Dump(), "listing links"), LinkInfo.Decode);
@@ -107,10 +109,9 @@ public sealed class RouteConnection(NetlinkSocket socket) : IDisposable
     public void DeleteFdb(int index, string mac, IPAddress destination, string description) =>
         Socket.Request(NeighbourMessages.DeleteFdb(index, mac, destination), description);
 
-    /// <summary>IPv4 and IPv6 neighbours.</summary>
+    /// <summary>IPv4 and IPv6 neighbours in one dump (AF_UNSPEC walks every neighbour table; the bridge FDB is separate).</summary>
     public List<NeighbourInfo> Neighbours() =>
-        [.. Decode(Socket.Dump(NeighbourMessages.Dump(2), "listing IPv4 neighbours"), NeighbourInfo.Decode),
-         .. Decode(Socket.Dump(NeighbourMessages.Dump(10), "listing IPv6 neighbours"), NeighbourInfo.Decode)];
+        Decode(Socket.Dump(NeighbourMessages.Dump(0), "listing neighbours"), NeighbourInfo.Decode);
 
     public List<NeighbourInfo> FdbEntries() =>
         Decode(Socket.Dump(NeighbourMessages.Dump(NeighbourMessages.AF_BRIDGE), "listing bridge FDB entries"), NeighbourInfo.Decode);

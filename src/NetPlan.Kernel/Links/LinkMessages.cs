@@ -60,6 +60,10 @@ public static class LinkMessages
     public static MessageWriter Delete(int index) =>
         new MessageWriter(Ifla.RTM_DELLINK, AckFlags).Fixed(IfInfo(index, 0, 0));
 
+    /// <summary>`ip link del NAME`, addressed by name (ifi_index 0 + IFLA_IFNAME): no lookup first.</summary>
+    public static MessageWriter Delete(string name) =>
+        new MessageWriter(Ifla.RTM_DELLINK, AckFlags).Fixed(IfInfo(0, 0, 0)).String(Ifla.IFNAME, name);
+
     /// <summary>Equivalent to `ip link del group N`: every link in the group, in one kernel batch (one RCU wait).</summary>
     public static MessageWriter DeleteGroup(uint group) =>
         new MessageWriter(Ifla.RTM_DELLINK, AckFlags).Fixed(IfInfo(0, 0, 0)).U32(Ifla.GROUP, group);
