@@ -25,6 +25,12 @@ internal static unsafe partial class LibC
     public const int EAGAIN = 11;
 
     public const int O_RDONLY = 0;
+    public const int O_WRONLY = 1;
+    public const int O_RDWR = 2;
+    public const int O_DIRECTORY = 0x10000;
+    public const int LOCK_EX = 2;
+    public const int EINVAL = 22;
+    public const int EEXIST = 17;
     public const int O_CLOEXEC = 0x80000;
     public const int O_CREAT = 0x40;
     public const int O_EXCL = 0x80;

@@ -119,6 +119,9 @@ public sealed class MessageWriter
         return Attr(type, bytes);
     }
 
+    /// <summary>A string without NUL terminator (NLA_STRING): iproute2 sends link kinds and aliases this way.</summary>
+    public MessageWriter Chars(ushort type, string value) => Attr(type, Encoding.UTF8.GetBytes(value));
+
     public MessageWriter Address(ushort type, IPAddress address) => Attr(type, address.GetAddressBytes());
 
     /// <summary>Starts a nested attribute; <paramref name="type"/> may include <see cref="Nl.NLA_F_NESTED"/>.</summary>

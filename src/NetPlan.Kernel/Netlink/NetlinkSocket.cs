@@ -81,6 +81,20 @@ public sealed unsafe class NetlinkSocket : IDisposable
         }
     }
 
+    /// <summary>Sends a request that is answered with one message (a GET without DUMP) and returns it.</summary>
+    public NetlinkMessage Get(MessageWriter message, string operation)
+    {
+        lock (_gate)
+        {
+            var seq = ++_sequence;
+            SendRaw(message.ToArray(seq), operation);
+            NetlinkMessage? answer = null;
+            foreach (var reply in ReceiveUntilDone(seq, operation))
+                answer ??= reply;
+            return answer ?? throw new KernelException(operation + " (no answer)", 61 /* ENODATA */);
+        }
+    }
+
     /// <summary>
     /// Runs a dump and returns every reply message. A dump the kernel flags as interrupted
     /// (NLM_F_DUMP_INTR: the object set changed mid-dump) is read to the end and retried whole.
