@@ -60,6 +60,8 @@ public static class DesiredStateCompiler
             errors.AddRange(ipam.Errors);
             Addresses = ipam.Addresses;
             Networks = topology.Networks.ToDictionary(n => n.Name);
+            Placement = new NetworkPlacement(topology);
+            NodesByName = topology.Nodes.ToDictionary(n => n.Name);
             Alias = Ownership.LinkAlias(topology.Name);
             Group = Ownership.LinkGroup(topology.Name);
         }
@@ -70,6 +72,8 @@ public static class DesiredStateCompiler
         public IReadOnlyDictionary<string, uint> Vnis { get; }
         public IReadOnlyDictionary<EndpointId, IPAddress> Addresses { get; }
         public IReadOnlyDictionary<string, Network> Networks { get; }
+        public NetworkPlacement Placement { get; }
+        public IReadOnlyDictionary<string, Node> NodesByName { get; }
         public string Alias { get; }
         public uint Group { get; }
         public string Owner => Topology.Name;

@@ -22,7 +22,7 @@ internal sealed class NodeCompiler(TopologyContext context, Node node, HostFacts
     {
         var sandboxes = Topology.Sandboxes.Where(s => s.Node == node.Name).ToList();
         foreach (var network in Topology.Networks)
-            if (Topology.NodesOf(network).Contains(node.Name) && CheckNetwork(network, out var mtu))
+            if (context.Placement.IsOn(network, node.Name) && CheckNetwork(network, out var mtu))
                 CompileNetwork(network, mtu);
         foreach (var sandbox in sandboxes)
             CompileSandbox(sandbox);
@@ -129,17 +129,17 @@ internal sealed class NodeCompiler(TopologyContext context, Node node, HostFacts
         // Everything about remote endpoints is programmed from the topology: one flood entry per
         // remote VTEP (broadcast and unknown unicast), and per remote endpoint its MAC → VTEP and a
         // permanent neighbour entry the VXLAN proxy answers ARP from.
-        foreach (var remoteName in Topology.NodesOf(network))
+        foreach (var remoteName in context.Placement.NodesOf(network))
         {
             if (remoteName == node.Name) continue;
-            var remote = Topology.Nodes.FirstOrDefault(n => n.Name == remoteName);
+            var remote = context.NodesByName.GetValueOrDefault(remoteName);
             if (remote?.Address is null) continue; // reported when that node compiles
             _host.Add(new FdbObject("", vxlan, MacAddresses.Flood, remote.Address.ToString()) { Owner = context.Owner }, network.At);
         }
         foreach (var sandbox in Topology.Sandboxes)
         {
             if (sandbox.Node == node.Name) continue;
-            var remote = Topology.Nodes.FirstOrDefault(n => n.Name == sandbox.Node);
+            var remote = context.NodesByName.GetValueOrDefault(sandbox.Node);
             if (remote?.Address is null) continue;
             foreach (var endpoint in sandbox.Endpoints.Where(e => e.Network == network.Name))
             {

@@ -16,11 +16,12 @@ public static class ObserveScopes
 
     internal static ObserveScope For(Topology.Topology topology, string node, NameTable names)
     {
+        var placement = new NetworkPlacement(topology);
         var sandboxes = topology.Sandboxes.Where(s => s.Node == node).ToList();
         var links = new List<string>();
         foreach (var network in topology.Networks)
         {
-            if (!topology.NodesOf(network).Contains(node)) continue;
+            if (!placement.IsOn(network, node)) continue;
             switch (network.Driver)
             {
                 case Driver.Bridge:

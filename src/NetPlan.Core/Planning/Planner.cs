@@ -29,13 +29,12 @@ public static class Planner
     public static PlanResult Plan(Topology.Topology topology, IReadOnlyDictionary<string, Observation> observedByNode)
     {
         var compiled = DesiredStateCompiler.Compile(topology, observedByNode);
-        if (compiled.Errors.Count > 0) return Failed(compiled.Errors);
-
+        var errors = new List<Diagnostic>(compiled.Errors);
         var hosts = new List<HostPlan>();
-        var errors = new List<Diagnostic>();
+        // Nodes that compiled are diffed even when others failed, so conflicts are reported in the same run.
         foreach (var node in topology.Nodes)
         {
-            var desired = compiled.Hosts[node.Name];
+            if (!compiled.Hosts.TryGetValue(node.Name, out var desired)) continue;
             var observed = observedByNode[node.Name].State;
             var diff = Differ.Diff(topology.Name, node.Name, desired.State, observed, desired.Origins);
             errors.AddRange(diff.Errors);

@@ -221,4 +221,18 @@ public class DesiredStateCompilerTests
         Assert.Empty(scope.Files);
         Assert.Empty(scope.Sysctls);
     }
+
+    [Fact]
+    public void A_network_is_built_on_every_node_where_a_sandbox_attaches_even_if_not_listed()
+    {
+        var front = Bridge("front", "10.0.0.0/24") with { Nodes = ["n"] };
+        var topology = Topo("t", [Node("n"), Node("m")], [front], [Sandbox("s", "m", Ep("front"))]);
+        var state = Compiled(topology, "m");
+        var names = NameTable.For(topology);
+        One<LinkObject>(state, $"link:@host/{names.Bridge("front")}");
+        One<LinkObject>(state, $"link:@host/{names.Veth("s", "front")}");
+        Assert.Contains(names.Bridge("front"), Planner.ScopeFor(topology, "m").HostLinks);
+        // And on the listed node too, sandbox or not.
+        One<LinkObject>(Compiled(topology, "n"), $"link:@host/{names.Bridge("front")}");
+    }
 }

@@ -239,4 +239,18 @@ public class PlannerTests
         Assert.Empty(plan.Hosts);
         Assert.Empty(plan.Desired);
     }
+
+    [Fact]
+    public void Compile_errors_and_conflicts_on_other_nodes_are_reported_together()
+    {
+        var topology = Topo("t", [Node("n"), Node("m")],
+            [Bridge("front", "10.0.0.0/24"), Network("lan", NetPlan.Core.Topology.Driver.Macvlan, "192.0.2.0/24", parent: "eth9")],
+            [Sandbox("s", "n", Ep("lan")), Sandbox("web", "m", Ep("front"))]);
+        var observed = EmptyHosts(topology);
+        observed["m"] = observed["m"] with { State = new HostState([new NamespaceObject("web")]) };
+
+        var plan = Planner.Plan(topology, observed);
+        Assert.Equal([PlanCodes.ParentMissing, PlanCodes.ForeignObject], plan.Errors.Select(e => e.Code));
+        Assert.Empty(plan.Hosts);
+    }
 }

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using NetPlan.Core.Planning;
+
+namespace NetPlan.Core.Tests.Planning;
+
+/// <summary>
+/// The JSON plan conforms to schemas/plan.schema.json, checked by python3-jsonschema (the reference
+/// validator; no .NET one is in the package set). Skips only where python3-jsonschema is absent.
+/// </summary>
+public class PlanSchemaTests
+{
+    private const string Validator = """
+        import json, sys, jsonschema
+        schema = json.load(open(sys.argv[1]))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        validator = jsonschema.Draft202012Validator(schema)
+        failures = 0
+        for path in sys.argv[2:]:
+            for error in validator.iter_errors(json.load(open(path))):
+                failures += 1
+                print(f"{path}: {'/'.join(map(str, error.absolute_path))}: {error.message}")
+        sys.exit(1 if failures else 0)
+        """;
+
+    [SkippableFact]
+    public void Every_scenario_plan_conforms_to_the_published_schema()
+    {
+        Skip.IfNot(HasJsonSchema(), "python3 with the jsonschema module is not installed");
+        var directory = Directory.CreateTempSubdirectory("netplan-plan-schema-");
+        try
+        {
+            var files = new List<string>();
+            foreach (var (name, make) in PlanScenarios.All)
+            {
+                var (topology, plan) = make();
+                var path = Path.Combine(directory.FullName, name + ".json");
+                File.WriteAllText(path, PlanRenderer.Json(topology, plan));
+                files.Add(path);
+            }
+            var (exit, output) = Run("python3", ["-c", Validator, SchemaPath(), .. files]);
+            Assert.True(exit == 0, output);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [SkippableFact]
+    public void The_schema_rejects_a_plan_that_breaks_it()
+    {
+        Skip.IfNot(HasJsonSchema(), "python3 with the jsonschema module is not installed");
+        var path = Path.GetTempFileName();
+        try
+        {
+            var (topology, plan) = PlanScenarios.All["shop-create"]();
+            File.WriteAllText(path, PlanRenderer.Json(topology, plan).Replace("\"action\": \"create\"", "\"action\": \"build\""));
+            var (exit, output) = Run("python3", ["-c", Validator, SchemaPath(), path]);
+            Assert.Equal(1, exit);
+            Assert.Contains("action", output);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static string SchemaPath([CallerFilePath] string caller = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(caller)!, "..", "..", "..", "schemas", "plan.schema.json"));
+
+    private static readonly Lazy<bool> Available = new(() =>
+    {
+        try { return Run("python3", ["-c", "import jsonschema"]).Exit == 0; }
+        catch (System.ComponentModel.Win32Exception) { return false; }
+    });
+
+    private static bool HasJsonSchema() => Available.Value;
+
+    private static (int Exit, string Output) Run(string program, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result + stderr);
+    }
+}
