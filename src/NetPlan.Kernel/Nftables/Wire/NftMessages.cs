@@ -76,9 +76,11 @@ internal static class NftMessages
                 .String(Nft.SetElemList.SET, set);
             if (setId is { } id) w.U32BigEndian(Nft.SetElemList.SET_ID, id);
             w.BeginNested(Nft.SetElemList.ELEMENTS | Nl.NLA_F_NESTED);
+            ushort index = 0;
             foreach (var element in elements.Skip(start).Take(ElementsPerMessage))
             {
-                w.BeginNested(1 | Nl.NLA_F_NESTED);
+                // nft numbers the list entries 1, 2, ... (the kernel ignores the type).
+                w.BeginNested((ushort)(++index | Nl.NLA_F_NESTED));
                 DataAttribute.Value(w, Nft.SetElem.KEY, element.Key);
                 if (element.Verdict is { } verdict) DataAttribute.Verdict(w, Nft.SetElem.DATA, verdict);
                 else if (element.Data is { } data) DataAttribute.Value(w, Nft.SetElem.DATA, data);
