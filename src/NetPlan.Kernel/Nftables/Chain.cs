@@ -9,6 +9,9 @@ public enum ChainType { Filter, Nat, Route }
 public static class Priority
 {
     public const int Raw = -300, Mangle = -150, DstNat = -100, Filter = 0, Security = 50, SrcNat = 100;
+
+    /// <summary>In a bridge-family table nft's "filter" means -200.</summary>
+    public const int BridgeFilter = -200;
 }
 
 /// <summary>What makes a chain a base chain: where it hooks in, at which priority, with which policy.</summary>

@@ -19,6 +19,9 @@ internal static class Nft
     /// <summary>nlmsg_type of an nftables message: subsystem in the high byte.</summary>
     public static ushort MessageType(byte message) => (ushort)((NFNL_SUBSYS_NFTABLES << 8) | message);
 
+    /// <summary>NFTNL_UDATA_{RULE,TABLE}_COMMENT: the user-data TLV nft keeps a comment in.</summary>
+    public const byte UDATA_COMMENT = 0;
+
     public static class Table { public const ushort NAME = 1, FLAGS = 2, USE = 3, HANDLE = 4, USERDATA = 6; }
 
     public static class Chain
@@ -31,8 +34,6 @@ internal static class Nft
     {
         public const ushort TABLE = 1, CHAIN = 2, HANDLE = 3, EXPRESSIONS = 4, POSITION = 6, USERDATA = 7, ID = 9;
         public const ushort LIST_ELEM = 1, EXPR_NAME = 1, EXPR_DATA = 2;
-        /// <summary>NFTNL_UDATA_RULE_COMMENT: the TLV nft stores a rule's comment in.</summary>
-        public const byte UDATA_COMMENT = 0;
     }
 
     public static class Set

@@ -132,4 +132,20 @@ internal static class NftCaptures
     /// <summary><c>nft delete table inet np</c> (sequence 1)</summary>
     public const string DeleteTableNp =
         "1c000000020a0100010000000000000001000000070001006e700000";
+
+    // Capture 3: nft -f of
+    //   table inet np3 { comment "netplan:lab" }
+    //   table bridge npb { chain forward { type filter hook forward priority filter; policy accept; } }
+
+    /// <summary><c>table inet np3 { comment "netplan:lab" }</c> (sequence 1)</summary>
+    public const string TableWithComment =
+        "38000000000a0100010000000000000001000000080001006e703300080002000000000012000600000c6e6574706c616e3a6c6162000000";
+
+    /// <summary><c>table bridge npb</c> (sequence 2)</summary>
+    public const string BridgeTable =
+        "24000000000a0100020000000000000007000000080001006e7062000800020000000000";
+
+    /// <summary><c>chain forward { type filter hook forward priority filter; policy accept; }</c> in a bridge table: filter is -200 there (sequence 3)</summary>
+    public const string BridgeForwardChain =
+        "50000000030a0104030000000000000007000000080001006e7062000c000300666f7277617264000b00070066696c7465720000080005000000000114000480080001000000000208000200ffffff38";
 }

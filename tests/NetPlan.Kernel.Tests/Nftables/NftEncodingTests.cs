@@ -156,11 +156,24 @@ public class NftEncodingTests
     [Fact]
     public void Rule_comment_is_the_nft_userdata_tlv_and_bounded()
     {
-        Assert.Equal([0, 4, (byte)'a', (byte)'b', (byte)'c', 0], RuleComment.Encode("abc"));
-        Assert.Equal("abc", RuleComment.Decode([1, 2, 9, 9, 0, 4, (byte)'a', (byte)'b', (byte)'c', 0]));
-        Assert.Null(RuleComment.Decode([1, 2, 9, 9]));
-        var error = Assert.Throws<ArgumentException>(() => RuleComment.Encode(new string('x', 254)));
+        Assert.Equal([0, 4, (byte)'a', (byte)'b', (byte)'c', 0], CommentTlv.Encode("abc"));
+        Assert.Equal("abc", CommentTlv.Decode([1, 2, 9, 9, 0, 4, (byte)'a', (byte)'b', (byte)'c', 0]));
+        Assert.Null(CommentTlv.Decode([1, 2, 9, 9]));
+        var error = Assert.Throws<ArgumentException>(() => CommentTlv.Encode(new string('x', 254)));
         Assert.Contains("at most 253", error.Message);
+    }
+
+    [Fact]
+    public void Table_with_an_ownership_comment() =>
+        Assert.Equal(NftCaptures.TableWithComment, Hex(NftMessages.NewTable(new Table("np3", Comment: "netplan:lab")), 1));
+
+    [Fact]
+    public void Bridge_family_table_and_its_forward_chain()
+    {
+        var bridge = new Table("npb", TableFamily.Bridge);
+        Assert.Equal(NftCaptures.BridgeTable, Hex(NftMessages.NewTable(bridge), 2));
+        Assert.Equal(NftCaptures.BridgeForwardChain, Hex(NftMessages.NewChain(bridge, Chain.Hooked("forward", ChainType.Filter, Hook.Forward, Priority.BridgeFilter)), 3));
+        Assert.Equal(new Table("np3", Comment: "netplan:lab"), NftDecoder.Table(Message(NftCaptures.TableWithComment)));
     }
 
     [Fact]

@@ -208,4 +208,22 @@ public class NftablesKernelTests
         Assert.Contains("10.0.0.2 . 80 : 10.0.0.3", text);
         Assert.Contains("policy drop", text);
     }
+
+    [SkippableFact]
+    public void The_table_comment_carries_an_ownership_mark_nft_shows()
+    {
+        Privileged.Require();
+        using var ns = new ThrowawayNamespace();
+        using var nft = NftablesClient.OpenIn(ns.Path);
+        var marked = Owned with { Comment = "netplan:lab" };
+
+        nft.ReplaceTable(TableContents.Empty(marked));
+
+        Assert.Equal(marked, nft.ReadTable(Owned)!.Table);
+        Assert.Contains("comment \"netplan:lab\"", ns.Exec("nft", "list", "table", "inet", "netplan-test"));
+        // A same-named table made by someone else has no mark, and reads back without one.
+        nft.DeleteTable(Owned);
+        ns.Exec("nft", "add", "table", "inet", "netplan-test");
+        Assert.Null(nft.ReadTable(Owned)!.Table.Comment);
+    }
 }

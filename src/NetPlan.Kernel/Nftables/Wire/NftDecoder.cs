@@ -21,7 +21,8 @@ internal static class NftDecoder
         return new Table(
             AttributeValue.String(a[Nft.Table.NAME]),
             Family(message),
-            a.TryGetValue(Nft.Table.FLAGS, out var f) ? (TableFlags)AttributeValue.U32BigEndian(f) : TableFlags.None);
+            a.TryGetValue(Nft.Table.FLAGS, out var f) ? (TableFlags)AttributeValue.U32BigEndian(f) : TableFlags.None,
+            a.TryGetValue(Nft.Table.USERDATA, out var u) ? CommentTlv.Decode(u.Span) : null);
     }
 
     public static (string Table, Chain Chain) Chain(NetlinkMessage message)
@@ -46,7 +47,7 @@ internal static class NftDecoder
     {
         var a = Attributes(message);
         var expressions = a.TryGetValue(Nft.Rule.EXPRESSIONS, out var list) ? ExpressionCodec.DecodeList(list) : [];
-        var comment = a.TryGetValue(Nft.Rule.USERDATA, out var userdata) ? RuleComment.Decode(userdata.Span) : null;
+        var comment = a.TryGetValue(Nft.Rule.USERDATA, out var userdata) ? CommentTlv.Decode(userdata.Span) : null;
         return (AttributeValue.String(a[Nft.Rule.TABLE]), new Rule(AttributeValue.String(a[Nft.Rule.CHAIN]), expressions, comment));
     }
 

@@ -23,10 +23,13 @@ internal static class NftMessages
         new MessageWriter(type, Nl.F_REQUEST).Fixed(NfGenMsg(0, Nft.NFNL_SUBSYS_NFTABLES));
 
     /// <summary>NEWTABLE without EXCL: creates the table, or is a no-op if it exists.</summary>
-    public static MessageWriter NewTable(Table table) =>
-        Start(Nft.NEWTABLE, Nl.F_REQUEST, table.Family)
+    public static MessageWriter NewTable(Table table)
+    {
+        var w = Start(Nft.NEWTABLE, Nl.F_REQUEST, table.Family)
             .String(Nft.Table.NAME, table.Name)
             .U32BigEndian(Nft.Table.FLAGS, (uint)table.Flags);
+        return table.Comment is null ? w : w.Attr(Nft.Table.USERDATA, CommentTlv.Encode(table.Comment));
+    }
 
     public static MessageWriter DelTable(Table table) =>
         Start(Nft.DELTABLE, Nl.F_REQUEST, table.Family).String(Nft.Table.NAME, table.Name);
@@ -97,7 +100,7 @@ internal static class NftMessages
             .String(Nft.Rule.TABLE, table.Name)
             .String(Nft.Rule.CHAIN, rule.Chain);
         ExpressionCodec.EncodeList(w, rule.Expressions, context);
-        if (rule.Comment is not null) w.Attr(Nft.Rule.USERDATA, RuleComment.Encode(rule.Comment));
+        if (rule.Comment is not null) w.Attr(Nft.Rule.USERDATA, CommentTlv.Encode(rule.Comment));
         return w;
     }
 
@@ -119,11 +122,11 @@ internal static class NftMessages
 }
 
 /// <summary>
-/// The rule comment in nft's user-data format (libnftnl's NFTNL_UDATA_RULE_COMMENT): a TLV of
-/// one type byte, one length byte, then the NUL-terminated text. It is what <c>nft list</c> shows
-/// as <c>comment "..."</c>.
+/// A rule's or table's comment in nft's user-data format (libnftnl's NFTNL_UDATA_RULE_COMMENT and
+/// NFTNL_UDATA_TABLE_COMMENT, both type 0): a TLV of one type byte, one length byte, then the
+/// NUL-terminated text. It is what <c>nft list</c> shows as <c>comment "..."</c>.
 /// </summary>
-internal static class RuleComment
+internal static class CommentTlv
 {
     /// <summary>NFT_USERDATA_MAXLEN is 256; the TLV header takes 2 and the NUL 1.</summary>
     public const int MaxBytes = 253;
@@ -131,10 +134,10 @@ internal static class RuleComment
     public static byte[] Encode(string comment)
     {
         var text = Encoding.UTF8.GetBytes(comment);
-        if (text.Length > MaxBytes) throw new ArgumentException($"rule comment is {text.Length} bytes; nftables allows at most {MaxBytes}: \"{comment}\"", nameof(comment));
-        if (text.Contains((byte)0)) throw new ArgumentException("rule comment contains a NUL character", nameof(comment));
+        if (text.Length > MaxBytes) throw new ArgumentException($"comment is {text.Length} bytes; nftables allows at most {MaxBytes}: \"{comment}\"", nameof(comment));
+        if (text.Contains((byte)0)) throw new ArgumentException("comment contains a NUL character", nameof(comment));
         var result = new byte[2 + text.Length + 1];
-        result[0] = Nft.Rule.UDATA_COMMENT;
+        result[0] = Nft.UDATA_COMMENT;
         result[1] = (byte)(text.Length + 1);
         text.CopyTo(result, 2);
         return result;
@@ -149,7 +152,7 @@ internal static class RuleComment
             var type = userdata[offset];
             var length = userdata[offset + 1];
             if (offset + 2 + length > userdata.Length) break;
-            if (type == Nft.Rule.UDATA_COMMENT)
+            if (type == Nft.UDATA_COMMENT)
             {
                 var value = userdata.Slice(offset + 2, length);
                 var nul = value.IndexOf((byte)0);
