@@ -16,6 +16,7 @@ public sealed unsafe class NetlinkSocket : IDisposable
 
     private const int ReceiveBufferSize = 256 * 1024;
     private const int MSG_TRUNC = 0x20;
+    private const int MSG_DONTWAIT = 0x40;
     private const int MaxDumpAttempts = 10;
 
     private readonly object _gate = new();
@@ -123,9 +124,19 @@ public sealed unsafe class NetlinkSocket : IDisposable
 
     /// <summary>
     /// Sends several messages in one datagram (an nftables batch is one kernel transaction) and
-    /// waits for an answer to every message that asked for an ACK. The first error is thrown,
-    /// described by <paramref name="describe"/>(index of the failing message).
+    /// collects the kernel's answers. The first error is thrown, described by
+    /// <paramref name="describe"/>(index of the failing message; 0 is also used for a failure of
+    /// the batch as a whole, which the kernel reports against the first message).
     /// </summary>
+    /// <remarks>
+    /// Why no waiting for ACKs: the kernel processes a netlink datagram synchronously inside
+    /// send(), so when send returns every answer (errors always, ACKs for messages flagged
+    /// NLM_F_ACK) is already queued on this socket. nfnetlink reports an error for each failing
+    /// message whether or not it asked for an ACK, and on success answers nothing unless asked —
+    /// and older kernels (before 6.10) never answer BATCH_BEGIN/END at all — so a loop waiting for
+    /// specific ACKs could block forever. Draining the queue without blocking is exact on every
+    /// kernel, and leaves no stale answer behind for the next request.
+    /// </remarks>
     public void SendBatch(IReadOnlyList<MessageWriter> messages, Func<int, string> describe)
     {
         lock (_gate)
@@ -134,32 +145,23 @@ public sealed unsafe class NetlinkSocket : IDisposable
             var total = messages.Sum(m => m.Length);
             var datagram = new byte[total];
             var offset = 0;
-            var awaiting = new HashSet<uint>();
             foreach (var message in messages)
             {
-                var seq = ++_sequence;
-                var bytes = message.ToArray(seq);
+                var bytes = message.ToArray(++_sequence);
                 bytes.CopyTo(datagram, offset);
                 offset += bytes.Length;
-                if ((message.Flags & Nl.F_ACK) != 0) awaiting.Add(seq);
             }
             SendRaw(datagram, describe(0));
 
             KernelException? failure = null;
-            while (awaiting.Count > 0)
+            while (ReceiveDatagram(wait: false) is { } replies)
             {
-                foreach (var reply in ReceiveDatagram())
+                foreach (var reply in replies)
                 {
-                    if (reply.Type != Nl.ERROR || reply.PortId != PortId && reply.PortId != 0) continue;
+                    if (reply.Type != Nl.ERROR || reply.Sequence < firstSeq || reply.Sequence > _sequence) continue;
                     var (errno, text) = ParseError(reply);
-                    awaiting.Remove(reply.Sequence);
                     if (errno != 0 && failure is null)
-                    {
                         failure = new KernelException(describe((int)(reply.Sequence - firstSeq)), errno, text);
-                        // The kernel aborts the whole batch on the first error; messages after it
-                        // may not be answered individually, so stop waiting once one has failed.
-                        awaiting.Clear();
-                    }
                 }
             }
             if (failure is not null) throw failure;
@@ -170,7 +172,7 @@ public sealed unsafe class NetlinkSocket : IDisposable
     {
         while (true)
         {
-            foreach (var reply in ReceiveDatagram())
+            foreach (var reply in ReceiveDatagram(wait: true)!)
             {
                 // Replies to an earlier request that was abandoned (exception mid-read) are skipped.
                 if (reply.Sequence != seq) continue;
@@ -198,15 +200,22 @@ public sealed unsafe class NetlinkSocket : IDisposable
         }
     }
 
-    private List<NetlinkMessage> ReceiveDatagram()
+    /// <summary>One datagram's messages; with <paramref name="wait"/> false, null when none is queued.</summary>
+    private List<NetlinkMessage>? ReceiveDatagram(bool wait)
     {
         nint received;
+        int error = 0;
         fixed (byte* buffer = _receive)
         {
-            do received = LibC.recv(_fd, buffer, _receive.Length, MSG_TRUNC);
-            while (received < 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == LibC.EINTR);
+            do
+            {
+                received = LibC.recv(_fd, buffer, _receive.Length, MSG_TRUNC | (wait ? 0 : MSG_DONTWAIT));
+                error = received < 0 ? System.Runtime.InteropServices.Marshal.GetLastPInvokeError() : 0;
+            }
+            while (error == LibC.EINTR);
         }
-        if (received < 0) throw Errno("receiving from netlink");
+        if (!wait && error == LibC.EAGAIN) return null;
+        if (received < 0) throw new KernelException("receiving from netlink", error);
         if (received > _receive.Length) throw new KernelException($"receiving from netlink: message of {received} bytes truncated", 90);
 
         // Copy out: the receive buffer is reused by the next call.

@@ -1,0 +1,77 @@
+using NetPlan.Kernel.Netlink;
+using NetPlan.Kernel.Nftables.Wire;
+
+namespace NetPlan.Kernel.Nftables;
+
+/// <summary>
+/// nftables over netlink for one network namespace: atomic table replacement, incremental adds,
+/// and reading a table back into the same typed objects it was written from. Only the named
+/// table is ever touched; every other table (the host's firewall, other topologies) is left alone.
+/// </summary>
+public sealed class NftablesClient(NetlinkSocket socket) : IDisposable
+{
+    /// <summary>A client for the calling thread's network namespace.</summary>
+    public static NftablesClient Open() => new(NetlinkSocket.Open(NetlinkSocket.NETLINK_NETFILTER));
+
+    /// <summary>A client for the network namespace at <paramref name="netnsPath"/> (e.g. <c>/run/netns/web</c>).</summary>
+    public static NftablesClient OpenIn(string netnsPath) => new(NetlinkSocket.OpenIn(netnsPath, NetlinkSocket.NETLINK_NETFILTER));
+
+    /// <summary>Sends the transaction as one batch; throws <see cref="KernelException"/> naming the refused command.</summary>
+    public void Commit(NftTransaction transaction)
+    {
+        if (transaction.Count == 0) return;
+        socket.SendBatch(transaction.ToBatch(), transaction.Describe);
+    }
+
+    /// <summary>Makes the table hold exactly <paramref name="contents"/>, in one transaction.</summary>
+    public void ReplaceTable(TableContents contents) => Commit(new NftTransaction().ReplaceTable(contents));
+
+    /// <summary>Deletes the table if it exists (idempotent: a missing table is created and deleted in the same transaction).</summary>
+    public void DeleteTable(Table table) => Commit(new NftTransaction().AddTable(table with { Flags = TableFlags.None }).DeleteTable(table));
+
+    /// <summary>Appends rules to existing chains in one transaction: adding one port costs one small message, not a rewrite.</summary>
+    public void AddRules(Table table, IEnumerable<Rule> rules)
+    {
+        var transaction = new NftTransaction();
+        foreach (var rule in rules) transaction.AddRule(table, rule);
+        Commit(transaction);
+    }
+
+    /// <summary>The table's contents as the kernel holds them, or null when it does not exist.</summary>
+    public TableContents? ReadTable(Table table) => ReadTable(table.Family, table.Name);
+
+    public TableContents? ReadTable(TableFamily family, string name)
+    {
+        var table = socket.Dump(NftMessages.Dump(Nft.GETTABLE, family), $"listing {family} tables")
+            .Where(m => NftDecoder.Is(m, Nft.NEWTABLE)).Select(NftDecoder.Table)
+            .FirstOrDefault(t => t.Name == name && t.Family == family);
+        if (table is null) return null;
+
+        var chains = socket.Dump(NftMessages.Dump(Nft.GETCHAIN, family), $"listing chains of {table}")
+            .Where(m => NftDecoder.Is(m, Nft.NEWCHAIN)).Select(NftDecoder.Chain)
+            .Where(c => c.Table == name).Select(c => c.Chain).ToList();
+
+        var rules = socket.Dump(NftMessages.Dump(Nft.GETRULE, family).String(Nft.Rule.TABLE, name), $"listing rules of {table}")
+            .Where(m => NftDecoder.Is(m, Nft.NEWRULE)).Select(NftDecoder.Rule)
+            .Where(r => r.Table == name).Select(r => r.Rule).ToList();
+
+        var sets = new List<NftSet>();
+        var setReplies = socket.Dump(NftMessages.Dump(Nft.GETSET, family).String(Nft.Set.TABLE, name), $"listing sets of {table}")
+            .Where(m => NftDecoder.Is(m, Nft.NEWSET)).Select(NftDecoder.Set).Where(s => s.Table == name);
+        foreach (var (_, set) in setReplies)
+        {
+            var request = NftMessages.Dump(Nft.GETSETELEM, family)
+                .String(Nft.SetElemList.TABLE, name)
+                .String(Nft.SetElemList.SET, set.Name);
+            var elements = socket.Dump(request, $"listing elements of set {set.Name} in {table}")
+                .Where(m => NftDecoder.Is(m, Nft.NEWSETELEM)).SelectMany(NftDecoder.SetElements).ToList();
+            sets.Add(set with { Elements = elements });
+        }
+
+        // Rules come back grouped by chain in chain order; keep them in the declared chain order.
+        var ordered = chains.SelectMany(c => rules.Where(r => r.Chain == c.Name)).ToList();
+        return new TableContents(table, chains, ordered, sets);
+    }
+
+    public void Dispose() => socket.Dispose();
+}
