@@ -21,7 +21,8 @@ public sealed class SshAgentConnector
     private readonly ResiliencePipeline _reach;
 
     /// <param name="agent">The binary to ship; resolved on first use, so runs with only local nodes never need it.</param>
-    public SshAgentConnector(SshOptions options, Func<AgentBinary>? agent = null)
+    /// <param name="onRetry">Told about each retried connection failure (progress output, tests).</param>
+    public SshAgentConnector(SshOptions options, Func<AgentBinary>? agent = null, Action<ConnectRetry>? onRetry = null)
     {
         _options = options;
         _agent = new Lazy<AgentBinary>(agent ?? AgentBinary.Locate, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -36,26 +37,51 @@ public sealed class SshAgentConnector
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 MaxDelay = TimeSpan.FromSeconds(30),
+                OnRetry = args =>
+                {
+                    if (onRetry is not null && args.Context.Properties.TryGetValue(NodeKey, out var node))
+                        onRetry(new ConnectRetry(node, args.AttemptNumber + 1, args.Outcome.Exception, args.RetryDelay));
+                    return ValueTask.CompletedTask;
+                },
             })
             .AddTimeout(options.AttemptTimeout)
             .Build();
     }
 
+    private static readonly ResiliencePropertyKey<string> NodeKey = new("netplan.node");
+
     public SshOptions Options => _options;
 
-    public async Task<SshHostAgent> ConnectAsync(Node node, CancellationToken cancellationToken = default)
+    /// <summary>Ships the agent if needed, starts it in a long-lived session and says hello.</summary>
+    public Task<SshHostAgent> ConnectAsync(Node node, CancellationToken cancellationToken = default) =>
+        ReachAsync(node, (target, ct) => TryConnectAsync(target, ct), cancellationToken);
+
+    /// <summary>Makes sure the node holds this exact agent build, uploading it only when it does not.</summary>
+    public Task<AgentShipping> EnsureAgentAsync(Node node, CancellationToken cancellationToken = default) =>
+        ReachAsync(node, (target, ct) => ShipAgentAsync(target, _agent.Value, ct), cancellationToken);
+
+    /// <summary>The agent binary this connector ships.</summary>
+    public AgentBinary Agent => _agent.Value;
+
+    private async Task<T> ReachAsync<T>(Node node, Func<SshTarget, CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
     {
         var target = SshTarget.For(node);
         SshCommandLine.EnsureControlDirectory(_options);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(NodeKey, target.Node);
         try
         {
-            return await _reach.ExecuteAsync(ct => new ValueTask<SshHostAgent>(TryConnectAsync(target, ct)), cancellationToken)
-                .ConfigureAwait(false);
+            return await _reach.ExecuteAsync(static (ctx, state) => new ValueTask<T>(state.attempt(state.target, ctx.CancellationToken)),
+                context, (attempt, target)).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException ex)
         {
             throw new SshException(target.Node, SshFailure.Connection,
                 $"{target.Node}: no answer within {_options.AttemptTimeout.TotalSeconds:0} s ({_options.ConnectAttempts} tries)", inner: ex);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
@@ -72,18 +98,21 @@ public sealed class SshAgentConnector
     private async Task<SshHostAgent> TryConnectAsync(SshTarget target, CancellationToken cancellationToken)
     {
         var agent = _agent.Value;
-        var sudo = target.Settings.Sudo;
-        var shipping = AgentShipping.AlreadyPresent;
-        if (!await HasAgentAsync(target, agent, cancellationToken).ConfigureAwait(false))
-        {
-            await using (var binary = File.OpenRead(agent.Path))
-                await RunStepAsync(target, "uploading the agent", RemoteCommand.UploadAgent(agent.Sha256, sudo), binary, cancellationToken).ConfigureAwait(false);
-            if (!await HasAgentAsync(target, agent, cancellationToken).ConfigureAwait(false))
-                throw new SshException(target.Node, SshFailure.RemoteCommandFailed,
-                    $"{target.Node}: the uploaded agent does not match its SHA-256 {agent.Sha256}; refusing to run it");
-            shipping = AgentShipping.Uploaded;
-        }
+        var shipping = await ShipAgentAsync(target, agent, cancellationToken).ConfigureAwait(false);
         return await StartAgentAsync(target, agent, shipping, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<AgentShipping> ShipAgentAsync(SshTarget target, AgentBinary agent, CancellationToken cancellationToken)
+    {
+        if (await HasAgentAsync(target, agent, cancellationToken).ConfigureAwait(false)) return AgentShipping.AlreadyPresent;
+        await using (var binary = File.OpenRead(agent.Path))
+            await RunStepAsync(target, "uploading the agent", RemoteCommand.UploadAgent(agent.Sha256, target.Settings.Sudo), binary, cancellationToken)
+                .ConfigureAwait(false);
+        // Verified where it will run, before it ever runs.
+        if (!await HasAgentAsync(target, agent, cancellationToken).ConfigureAwait(false))
+            throw new SshException(target.Node, SshFailure.RemoteCommandFailed,
+                $"{target.Node}: the uploaded agent does not match its SHA-256 {agent.Sha256}; refusing to run it");
+        return AgentShipping.Uploaded;
     }
 
     /// <summary>True when the node holds a file with exactly this digest under the digest's own directory.</summary>
@@ -130,3 +159,6 @@ public sealed class SshAgentConnector
         }
     }
 }
+
+/// <summary>A connection failure that is being retried: which node, which try comes next, why, and after how long.</summary>
+public sealed record ConnectRetry(string Node, int NextAttempt, Exception? Error, TimeSpan Delay);
