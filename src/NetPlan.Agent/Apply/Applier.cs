@@ -39,8 +39,41 @@ internal sealed class Applier(NamespaceConnections connections, string etcNetnsD
                 throw new ApplyException(operation, i, Describe(operation, e), e);
             }
         }
+        AwaitImpliedLinkRemovals(operations, cancellationToken);
         return new ApplyResult(executed);
     }
+
+    /// <summary>
+    /// Deleting a namespace removes the veths into it asynchronously (the kernel's cleanup_net
+    /// work), so their ends outside it linger for some milliseconds. Wait for them, bounded, so
+    /// that an applied plan means the objects are gone and verification never races the kernel.
+    /// </summary>
+    private void AwaitImpliedLinkRemovals(IReadOnlyList<Operation> operations, CancellationToken cancellationToken)
+    {
+        var deletedNamespaces = operations
+            .Where(o => o.Action == ChangeAction.Delete && o.Before is NamespaceObject)
+            .Select(o => ((NamespaceObject)o.Before!).Name)
+            .ToHashSet();
+        var lingering = operations
+            .Select((op, index) => (op, index))
+            .Where(x => x.op is { ImpliedBy: not null, Before: LinkObject link } && !deletedNamespaces.Contains(((LinkObject)x.op.Before!).Namespace))
+            .ToList();
+        var deadline = DateTime.UtcNow + ImpliedRemovalTimeout;
+        foreach (var (op, index) in lingering)
+        {
+            var link = (LinkObject)op.Before!;
+            while (connections.For(link.Namespace).Link(link.Name) is not null)
+            {
+                if (DateTime.UtcNow > deadline)
+                    throw new ApplyException(op, index,
+                        $"deleting {op.Key}: still present {ImpliedRemovalTimeout.TotalSeconds:0} s after {op.ImpliedBy} was deleted");
+                cancellationToken.ThrowIfCancellationRequested();
+                Thread.Sleep(5);
+            }
+        }
+    }
+
+    private static readonly TimeSpan ImpliedRemovalTimeout = TimeSpan.FromSeconds(10);
 
     private void Execute(Operation operation)
     {
