@@ -49,19 +49,24 @@ public sealed class LocalHostAgent : IHostAgent
     public Task<HostFacts> HelloAsync(CancellationToken cancellationToken = default) => Serialised(Facts, cancellationToken);
 
     public Task<Observation> ObserveAsync(ObserveScope scope, CancellationToken cancellationToken = default) =>
-        Serialised(() => new Observation(Facts(), new Observer(_connections).Observe(scope)), cancellationToken);
+        Serialised(() => new Observation(Facts(), new Observer(_connections, _options.EtcNetnsDirectory).Observe(scope)), cancellationToken);
 
     public Task<ApplyResult> ApplyAsync(IReadOnlyList<Operation> operations, CancellationToken cancellationToken = default) =>
         Serialised(() => new Applier(_connections, _options.EtcNetnsDirectory).Apply(operations, cancellationToken), cancellationToken);
 
     /// <summary>Version, kernel, supported kinds (probed once per agent: the only costly part) and the host's interfaces.</summary>
+    private const string ResolvConfPath = "/etc/resolv.conf";
+
     private HostFacts Facts()
     {
         _supportedKinds ??= LinkKindProbe.Run();
         var host = _connections.Host;
         var addresses = host.Addresses().Where(a => a.Scope == 0).ToLookup(a => a.Index, a => a.Cidr);
         var interfaces = host.Links().Select(l => new HostInterface(l.Name, l.Mtu, l.Up, addresses[l.Index].ToList())).ToList();
-        return new HostFacts(Version, File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), _supportedKinds, interfaces);
+        return new HostFacts(Version, File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), _supportedKinds, interfaces)
+        {
+            Nameservers = HostResolvers.Read(ResolvConfPath),
+        };
     }
 
     private async Task<T> Serialised<T>(Func<T> work, CancellationToken cancellationToken)

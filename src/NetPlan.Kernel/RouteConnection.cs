@@ -90,6 +90,8 @@ public sealed class RouteConnection(NetlinkSocket socket) : IDisposable
 
     public void DeleteRoute(RouteSpec route, string description) => Socket.Request(RouteMessages.Delete(route), description);
 
+    public void ReplaceRoute(RouteSpec route, string description) => Socket.Request(RouteMessages.Replace(route), description);
+
     public List<RouteInfo> Routes(uint table = RouteMessages.RT_TABLE_MAIN, byte protocol = 0) =>
         Decode(Socket.Dump(RouteMessages.Dump(table, protocol), "listing routes"), RouteInfo.Decode)
             // Without strict checking (old kernels) the filter is ignored; apply it here too.

@@ -69,12 +69,23 @@ internal sealed class SimpleObjectApplier(NamespaceConnections connections, stri
             case NeighbourObject or SysctlObject or FileObject:
                 Create(after); // replace-in-place: `neigh replace`, a sysctl write, an atomic file rename
                 break;
+            case RouteObject oldRoute when after is RouteObject newRoute:
+                // The kernel flushes a route when the address its gateway was reachable through goes
+                // (a subnet change deletes that address earlier in the same plan): gone is fine here.
+                var on = connections.For(newRoute.Namespace);
+                try { on.DeleteRoute(Spec(oldRoute), $"updating route {Describe(oldRoute)}: removing the old one"); }
+                catch (KernelException e) when (e.Errno == Esrch) { }
+                on.ReplaceRoute(Spec(newRoute), $"updating route {Describe(newRoute)}");
+                break;
             default:
                 Delete(before);
                 Create(after);
                 break;
         }
     }
+
+    /// <summary>ESRCH: the kernel's "no such route".</summary>
+    private const int Esrch = 3;
 
     public void Delete(StateObject o)
     {

@@ -1,3 +1,4 @@
+using NetPlan.Core.Names;
 using NetPlan.Core.State;
 using NetPlan.Kernel.Links;
 using NetPlan.Kernel.Namespaces;
@@ -10,7 +11,7 @@ namespace NetPlan.Agent.Observe;
 /// Reads what a host holds for one topology: its owned objects, plus the foreign objects the scope
 /// names (links, namespaces, files, sysctls) so the planner can refuse to clobber them.
 /// </summary>
-internal sealed class Observer(NamespaceConnections connections)
+internal sealed class Observer(NamespaceConnections connections, string etcNetnsDirectory)
 {
     public HostState Observe(ObserveScope scope)
     {
@@ -25,6 +26,7 @@ internal sealed class Observer(NamespaceConnections connections)
 
         var sandboxes = scope.Namespaces.Distinct(StringComparer.Ordinal)
             .Where(connections.Namespaces.Exists)
+            .Concat(OwnedNamespacesOutside(scope))
             .Select(ns => NamespaceSnapshot.Take(ns, connections.For(ns)))
             .ToList();
         var veths = new VethPairs(connections, host, sandboxes) { HostReported = hostReported.ContainsKey };
@@ -76,7 +78,7 @@ internal sealed class Observer(NamespaceConnections connections)
                 objects.Add(new SysctlObject(sysctl.Namespace, sysctl.Name, value));
         }
 
-        foreach (var path in scope.Files.Distinct(StringComparer.Ordinal))
+        foreach (var path in scope.Files.Concat(OwnedSandboxFiles(scope.Owner)).Distinct(StringComparer.Ordinal))
             if (File.Exists(path))
             {
                 var content = File.ReadAllText(path);
@@ -84,6 +86,39 @@ internal sealed class Observer(NamespaceConnections connections)
             }
 
         return new HostState(objects);
+    }
+
+    /// <summary>
+    /// Namespaces this topology owns that the scope does not name (a sandbox removed from the
+    /// topology): without them its namespace would never be seen, so never deleted.
+    /// </summary>
+    private IEnumerable<string> OwnedNamespacesOutside(ObserveScope scope)
+    {
+        var named = scope.Namespaces.ToHashSet(StringComparer.Ordinal);
+        foreach (var ns in connections.Namespaces.List())
+            if (!named.Contains(ns) && Ownership.OwnerFromAlias(connections.For(ns).Link(Ownership.NamespaceMarkLink)?.Alias) == scope.Owner)
+                yield return ns;
+    }
+
+    /// <summary>
+    /// The sandbox files this topology owns wherever they are, so that files of a sandbox removed
+    /// from the topology (and so absent from the scope) are still found, shown and deleted.
+    /// </summary>
+    private IEnumerable<string> OwnedSandboxFiles(string owner)
+    {
+        if (!Directory.Exists(etcNetnsDirectory)) yield break;
+        foreach (var dir in Directory.EnumerateDirectories(etcNetnsDirectory))
+            foreach (var name in SandboxFiles.FileNames)
+            {
+                var path = Path.Combine(dir, name);
+                if (File.Exists(path) && Ownership.OwnerFromFile(ReadFirstLine(path)) == owner) yield return path;
+            }
+    }
+
+    private static string ReadFirstLine(string path)
+    {
+        using var reader = new StreamReader(path);
+        return reader.ReadLine() ?? "";
     }
 
     private static LinkObject ToLinkObject(NamespaceSnapshot ns, LinkInfo link, string? owner, NamespaceSnapshot host, VethPairs veths)

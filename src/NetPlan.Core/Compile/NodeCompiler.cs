@@ -1,3 +1,4 @@
+using NetPlan.Core.Names;
 using System.Net;
 using NetPlan.Core.Diagnostics;
 using NetPlan.Core.Ipam;
@@ -156,6 +157,10 @@ internal sealed class NodeCompiler(TopologyContext context, Node node, HostFacts
     private void CompileSandbox(Sandbox sandbox)
     {
         _host.Add(new NamespaceObject(sandbox.Name) { Owner = context.Owner, LoopbackUp = true }, sandbox.At);
+        var resolvers = facts.Nameservers.Select(s => IPAddress.TryParse(s, out var a) ? a : null).OfType<IPAddress>().ToList();
+        foreach (var file in SandboxFiles.For(Topology, sandbox,
+                     (name, network) => context.Addresses.GetValueOrDefault(new EndpointId(name, network)), resolvers))
+            _host.Add(file, sandbox.At);
         RouteObject? defaultRoute = null;
         foreach (var endpoint in sandbox.Endpoints)
         {

@@ -1,3 +1,4 @@
+using NetPlan.Core.Names;
 using NetPlan.Core.Naming;
 using NetPlan.Core.State;
 using NetPlan.Core.Topology;
@@ -46,7 +47,7 @@ public static class ObserveScopes
             topology.Name,
             sandboxes.Select(s => s.Name).ToList(),
             links.Distinct(StringComparer.Ordinal).ToList(),
-            Files: [],
+            Files: sandboxes.SelectMany(s => SandboxFiles.PathsOf(s.Name)).ToList(),
             Sysctls: []);
     }
 }

@@ -19,23 +19,26 @@ public static class SandboxFiles
 {
     public const string EtcNetns = "/etc/netns";
 
-    /// <summary>The files for every sandbox of <paramref name="node"/>.</summary>
-    /// <param name="addressOf">The endpoint address IPAM chose for (sandbox, network).</param>
+    /// <summary>The files NetPlan writes for each sandbox, in <c>/etc/netns/NAME/</c>.</summary>
+    public static readonly IReadOnlyList<string> FileNames = ["hosts", "resolv.conf", "hostname"];
+
+    /// <summary>The files of one sandbox.</summary>
+    /// <param name="addressOf">The endpoint address IPAM chose for (sandbox, network); null when it could not (reported by IPAM).</param>
     /// <param name="hostNameservers">The node's own resolvers, used when a sandbox declares no <c>dns:</c>.</param>
     public static IEnumerable<FileObject> For(
         Topology.Topology topology,
-        string node,
-        Func<string, string, IPAddress> addressOf,
+        Sandbox sandbox,
+        Func<string, string, IPAddress?> addressOf,
         IReadOnlyList<IPAddress> hostNameservers)
     {
-        foreach (var sandbox in topology.Sandboxes.Where(s => s.Node == node))
-        {
-            var dir = $"{EtcNetns}/{sandbox.Name}";
-            yield return Owned(topology, $"{dir}/hosts", Hosts(topology, sandbox, addressOf));
-            yield return Owned(topology, $"{dir}/resolv.conf", ResolvConf(sandbox, hostNameservers));
-            yield return Owned(topology, $"{dir}/hostname", sandbox.Hostname + "\n");
-        }
+        var dir = DirectoryOf(sandbox.Name);
+        yield return Owned(topology, $"{dir}/hosts", Hosts(topology, sandbox, addressOf));
+        yield return Owned(topology, $"{dir}/resolv.conf", ResolvConf(sandbox, hostNameservers));
+        yield return Owned(topology, $"{dir}/hostname", sandbox.Hostname + "\n");
     }
+
+    /// <summary>The paths of one sandbox's files.</summary>
+    public static IEnumerable<string> PathsOf(string sandbox) => FileNames.Select(f => $"{DirectoryOf(sandbox)}/{f}");
 
     /// <summary>The directory a sandbox's files live in; deleted with its last file.</summary>
     public static string DirectoryOf(string sandbox) => $"{EtcNetns}/{sandbox}";
@@ -43,11 +46,12 @@ public static class SandboxFiles
     private static FileObject Owned(Topology.Topology topology, string path, string body) =>
         new(path, Ownership.FileMark(topology.Name) + "\n" + body) { Owner = topology.Name };
 
-    internal static string Hosts(Topology.Topology topology, Sandbox self, Func<string, string, IPAddress> addressOf)
+    internal static string Hosts(Topology.Topology topology, Sandbox self, Func<string, string, IPAddress?> addressOf)
     {
         var lines = new List<(IPAddress Address, List<string> Names)>();
-        void Add(IPAddress address, IEnumerable<string> names)
+        void Add(IPAddress? address, IEnumerable<string> names)
         {
+            if (address is null) return;
             var entry = lines.FirstOrDefault(l => l.Address.Equals(address));
             if (entry.Names is null) lines.Add((address, names.Distinct().ToList()));
             else entry.Names.AddRange(names.Where(n => !entry.Names.Contains(n)));

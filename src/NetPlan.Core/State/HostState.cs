@@ -28,7 +28,11 @@ public sealed record HostFacts(
     string AgentVersion,
     string KernelRelease,
     IReadOnlyList<LinkKind> SupportedLinkKinds,
-    IReadOnlyList<HostInterface> Interfaces);
+    IReadOnlyList<HostInterface> Interfaces)
+{
+    /// <summary>The host's own resolvers (its /etc/resolv.conf), for sandboxes that declare no <c>dns:</c>.</summary>
+    public IReadOnlyList<string> Nameservers { get; init; } = [];
+}
 
 /// <summary>An interface in the host namespace as seen by the agent (for underlay MTU, macvlan parents, addresses).</summary>
 public sealed record HostInterface(string Name, int Mtu, bool Up, IReadOnlyList<string> Addresses);

@@ -35,6 +35,13 @@ public static class RouteMessages
         return Body(new MessageWriter(RTM_NEWROUTE, Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | Nl.F_EXCL), route, scope, RTN_UNICAST);
     }
 
+    /// <summary>`ip route replace ...`: adds the route, or replaces the one with the same destination, table and metric.</summary>
+    public static MessageWriter Replace(RouteSpec route)
+    {
+        var scope = route.Gateway is null && route.OutputIndex is not null ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+        return Body(new MessageWriter(RTM_NEWROUTE, Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | Nl.F_REPLACE), route, scope, RTN_UNICAST);
+    }
+
     /// <summary>`ip route del ...` with the same selectors.</summary>
     public static MessageWriter Delete(RouteSpec route) =>
         Body(new MessageWriter(RTM_DELROUTE, Nl.F_REQUEST | Nl.F_ACK), route, RT_SCOPE_NOWHERE, RTN_UNSPEC);

@@ -28,7 +28,8 @@ public class DesiredStateCompilerTests
         var bridge = names.Bridge("front");
         var veth = names.Veth("web", "front");
 
-        Assert.Equal(6, state.Objects.Count);
+        Assert.Equal(9, state.Objects.Count); // + hosts, resolv.conf, hostname
+        Assert.Equal(3, state.Objects.OfType<FileObject>().Count(f => f.Path.StartsWith("/etc/netns/web/")));
         Assert.All(state.Objects, o => Assert.Equal("shop", o.Owner));
         Assert.True(One<NamespaceObject>(state, "netns:web").LoopbackUp);
 
@@ -218,7 +219,7 @@ public class DesiredStateCompilerTests
         Assert.Equal("t", scope.Owner);
         Assert.Equal(["s"], scope.Namespaces);
         Assert.Equal([names.Bridge("front"), "eth1", names.Veth("s", "front")], scope.HostLinks);
-        Assert.Empty(scope.Files);
+        Assert.Equal(["/etc/netns/s/hosts", "/etc/netns/s/resolv.conf", "/etc/netns/s/hostname"], scope.Files);
         Assert.Empty(scope.Sysctls);
     }
 

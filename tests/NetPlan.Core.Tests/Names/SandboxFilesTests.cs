@@ -27,7 +27,7 @@ public class SandboxFilesTests
         [("db", "back")] = IPAddress.Parse("10.20.0.12"),
     };
 
-    private static IPAddress AddressOf(string sandbox, string network) => Addresses[(sandbox, network)];
+    private static IPAddress? AddressOf(string sandbox, string network) => Addresses[(sandbox, network)];
 
     [Fact]
     public void A_sandbox_sees_the_peers_of_its_networks_with_their_aliases_and_nothing_else()
@@ -74,13 +74,13 @@ public class SandboxFilesTests
     [Fact]
     public void Files_are_owned_marked_and_per_sandbox_of_the_node()
     {
-        var files = SandboxFiles.For(Shop, "n1", AddressOf, []).ToList();
+        var files = Shop.Sandboxes.SelectMany(s => SandboxFiles.For(Shop, s, AddressOf, [])).ToList();
 
         Assert.Equal(9, files.Count);
         Assert.All(files, f => Assert.Equal("shop", f.Owner));
         Assert.All(files, f => Assert.Equal("shop", Ownership.OwnerFromFile(f.Content)));
         Assert.Contains(files, f => f.Path == "/etc/netns/api/hostname" && f.Content.EndsWith("\napi-1\n"));
-        Assert.Empty(SandboxFiles.For(Shop, "other-node", AddressOf, []));
+        Assert.Equal(files.Select(f => f.Path), Shop.Sandboxes.SelectMany(s => SandboxFiles.PathsOf(s.Name)));
     }
 
     private static Network Net(string name, string subnet)

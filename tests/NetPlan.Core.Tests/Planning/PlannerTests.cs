@@ -24,14 +24,16 @@ public class PlannerTests
         var ops = Ops(plan, "edge1");
 
         Assert.All(ops, o => Assert.Equal(ChangeAction.Create, o.Action));
-        Assert.Equal(new PlanSummary(10, 0, 0), plan.Summary);
+        Assert.Equal(new PlanSummary(16, 0, 0), plan.Summary);
         var kinds = ops.Select(o => o.After switch
         {
             NamespaceObject => "netns", LinkObject l => l.Kind.ToString(), AddressObject a => a.Namespace == "" ? "gw" : "addr",
-            RouteObject => "route", _ => "?",
+            RouteObject => "route", FileObject => "file", _ => "?",
         }).ToList();
         // Within a rank, keys break ties: the gateway address ("address:@host/…") sorts first.
-        Assert.Equal(["netns", "netns", "Bridge", "Veth", "Veth", "gw", "addr", "addr", "route", "route"], kinds);
+        // Files (hosts, resolv.conf, hostname per sandbox) come last: they name what the rest builds.
+        Assert.Equal(["netns", "netns", "Bridge", "Veth", "Veth", "gw", "addr", "addr", "route", "route",
+            "file", "file", "file", "file", "file", "file"], kinds);
     }
 
     [Fact]
@@ -125,14 +127,19 @@ public class PlannerTests
         var applied = AfterApply(PlanOk(two, EmptyHosts(two)), EmptyHosts(two));
         var ops = Ops(PlanOk(Shop("web"), applied), "edge1");
 
-        var executed = Assert.Single(ops, o => o.ImpliedBy is null);
-        Assert.Equal((ChangeAction.Delete, "netns:db"), (executed.Action, executed.Key));
+        var executed = ops.Where(o => o.ImpliedBy is null).Select(o => (o.Action, o.Key)).ToList();
+        Assert.Equal(
+            [
+                (ChangeAction.Delete, "file:/etc/netns/db/hostname"), (ChangeAction.Delete, "file:/etc/netns/db/hosts"),
+                (ChangeAction.Delete, "file:/etc/netns/db/resolv.conf"), (ChangeAction.Delete, "netns:db"),
+                (ChangeAction.Update, "file:/etc/netns/web/hosts"), // web no longer sees db
+            ],
+            executed);
         var implied = ops.Where(o => o.ImpliedBy is not null).ToList();
         Assert.Equal(3, implied.Count); // the veth (its peer lives in db), db's address and default route
         Assert.All(implied, o => Assert.Equal(("netns:db", ChangeAction.Delete), (o.ImpliedBy, o.Action)));
         Assert.Contains(implied, o => o.Before is LinkObject { Kind: LinkKind.Veth, Namespace: "" });
-        Assert.Equal("netns:db", ops[^1].Key); // namespaces go last
-        Assert.Equal(new PlanSummary(0, 0, 4), PlanSummary.Of(ops));
+        Assert.Equal(new PlanSummary(0, 1, 7), PlanSummary.Of(ops));
     }
 
     [Fact]
@@ -147,11 +154,16 @@ public class PlannerTests
         foreach (var node in new[] { "a", "b" })
         {
             var ops = Ops(plan, node);
-            Assert.Equal(2, ops.Count);
+            Assert.Equal(3, ops.Count);
             Assert.Contains(ops, o => o.After is FdbObject { Mac: "02:42:0a:14:00:05", Destination: "198.51.100.3" });
             Assert.Contains(ops, o => o.After is NeighbourObject { Address: "10.20.0.5" });
+            // The peer on this node now resolves the new sandbox by name.
+            Assert.Contains(ops, o => o is { Action: ChangeAction.Update, After: FileObject f } && f.Path.EndsWith("/hosts") && f.Content.Contains("10.20.0.5\tsd"));
         }
-        Assert.Equal(4, Ops(plan, "c").Count); // namespace, veth, address, route
+        var onC = Ops(plan, "c");
+        Assert.Equal(["netns:sd", "address:sd/eth0/10.20.0.5/24", "route:sd/254/default"], onC.Where(o => o.After is NamespaceObject or AddressObject or RouteObject).Select(o => o.Key));
+        Assert.Single(onC, o => o.After is LinkObject { Kind: LinkKind.Veth });
+        Assert.Equal(3, onC.Count(o => o is { Action: ChangeAction.Create, After: FileObject f } && f.Path.StartsWith("/etc/netns/sd/")));
     }
 
     [Fact]
@@ -172,7 +184,10 @@ public class PlannerTests
 
         var executed = ops.Where(o => o.ImpliedBy is null).Select(o => o.Key).ToList();
         var names = NameTable.For(topology);
-        Assert.Equal([$"link:@host/{names.Vxlan("backbone")}", $"link:@host/{names.Bridge("backbone")}", "netns:sa"], executed);
+        Assert.Equal(
+            ["file:/etc/netns/sa/hostname", "file:/etc/netns/sa/hosts", "file:/etc/netns/sa/resolv.conf",
+             $"link:@host/{names.Vxlan("backbone")}", $"link:@host/{names.Bridge("backbone")}", "netns:sa"],
+            executed);
 
         // Once only foreign objects remain, a second destroy has nothing to do.
         var leftover = new Dictionary<string, Observation> { ["a"] = Observed(new HostState([foreignBridge, foreignNs])) };

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using NetPlan.EndToEnd.Tests.Lab;
+
+namespace NetPlan.EndToEnd.Tests.Local;
+
+/// <summary>
+/// A stand-in for "this machine" in `connection: local` tests: fresh network, mount and PID
+/// namespaces with private /run (so /run/netns) and /etc/netns, where the real CLI runs. Nothing
+/// it does can reach the machine's own namespaces, mounts or files, and it vanishes on Dispose.
+/// </summary>
+public sealed class LocalHost : IDisposable
+{
+    private readonly NamespaceHost _host;
+
+    private LocalHost(NamespaceHost host, string directory)
+    {
+        _host = host;
+        Directory = directory;
+    }
+
+    /// <summary>A scratch directory (on the machine's /tmp, visible inside) for topology files.</summary>
+    public string Directory { get; }
+
+    public static async Task<LocalHost> StartAsync()
+    {
+        var host = await NamespaceHost.StartAsync("local");
+        try
+        {
+            await host.ExecCheckAsync("mount", "-t", "tmpfs", "-o", "mode=0755", "local-run", "/run");
+            await host.ExecCheckAsync("mkdir", "-m", "0755", "/run/netns");
+            await host.ExecCheckAsync("mkdir", "-p", "/etc/netns");
+            await host.ExecCheckAsync("mount", "-t", "tmpfs", "-o", "mode=0755", "local-etc-netns", "/etc/netns");
+            var directory = System.IO.Directory.CreateTempSubdirectory("netplan-e2e-").FullName;
+            return new LocalHost(host, directory);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes a topology file into the scratch directory and returns its path.</summary>
+    public string Topology(string yaml, string name = "topology.yml")
+    {
+        var path = Path.Combine(Directory, name);
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    /// <summary>Runs the real CLI (the built netplan.dll) inside this host.</summary>
+    public Task<Cmd.Result> NetplanAsync(params string[] arguments) =>
+        Cmd.RunAsync(_host.StartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "netplan.dll"), .. arguments]), timeout: TimeSpan.FromMinutes(5));
+
+    public Task<Cmd.Result> ExecAsync(string program, params string[] arguments) => _host.ExecAsync(program, arguments);
+
+    public Task<Cmd.Result> ExecCheckAsync(string program, params string[] arguments) => _host.ExecCheckAsync(program, arguments);
+
+    /// <summary>Runs a program inside a sandbox of this host, as a user would: <c>ip netns exec NAME ...</c>.</summary>
+    public Task<Cmd.Result> InSandboxAsync(string sandbox, string program, params string[] arguments) =>
+        _host.ExecAsync("ip", ["netns", "exec", sandbox, program, .. arguments]);
+
+    /// <summary>True when one ping from <paramref name="sandbox"/> to <paramref name="target"/> is answered.</summary>
+    public async Task<bool> PingsAsync(string sandbox, string target) =>
+        (await InSandboxAsync(sandbox, "ping", "-c", "1", "-W", "2", target)).ExitCode == 0;
+
+    /// <summary>The host's own network state as `ip -j` reports it, for before/after comparisons.</summary>
+    public async Task<string> SnapshotAsync()
+    {
+        var links = await ExecCheckAsync("ip", "-j", "link", "show");
+        var routes = await ExecCheckAsync("ip", "-j", "route", "show", "table", "all");
+        // IPv6 link-local and multicast routes come and go with links by themselves (addrconf runs
+        // asynchronously after a link comes up), so they are not part of what a test compares.
+        static bool Autoconfigured(JsonElement route) =>
+            route.TryGetProperty("dst", out var dst) && (dst.GetString()!.StartsWith("fe80:") || dst.GetString()!.StartsWith("ff00:"));
+        var addresses = await ExecCheckAsync("ip", "-j", "-4", "addr", "show");
+        var namespaces = await ExecCheckAsync("ip", "netns", "list");
+        var files = await ExecCheckAsync("find", "/etc/netns", "/run/netns");
+        // Keep what identifies an object; drop counters and kernel-assigned ids that change by themselves.
+        static string Names(string json, params string[] keys) => string.Join("\n",
+            JsonDocument.Parse(json).RootElement.EnumerateArray()
+                .Where(e => !Autoconfigured(e))
+                .Select(e => string.Join(" ", keys.Select(k => e.TryGetProperty(k, out var v) ? v.ToString() : "")))
+                .Order());
+        return string.Join("\n--\n",
+            Names(links.Stdout, "ifname", "link_type", "address", "mtu", "flags"),
+            Names(routes.Stdout, "dst", "gateway", "dev", "table", "protocol"),
+            Names(addresses.Stdout, "ifname", "addr_info"),
+            namespaces.Stdout.Trim(),
+            files.Stdout.Trim());
+    }
+
+    public void Dispose()
+    {
+        _host.Dispose();
+        try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
+    }
+}
