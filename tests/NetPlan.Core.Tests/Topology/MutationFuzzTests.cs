@@ -11,7 +11,7 @@ namespace NetPlan.Core.Tests.Topology;
 /// </summary>
 public class MutationFuzzTests(ITestOutputHelper output)
 {
-    const int Iterations = 4000;
+    const int Iterations = 3000;
     static readonly string[] Junk =
         ["{", "}", "[", "]", ":", ": :", "- ", "&a", "*a", "!!str", "!!int", "'", "\"", "#", "|", ">", "---", "...", "\t", "%YAML 1.2",
          "? ", ",", "@", "`", "0x", "-1", "99999999999999999999", "1e9", "~", "null", "true", "<<: *a", "\\u0000", "é", "\u00a0", "\r"];
