@@ -54,4 +54,27 @@ public class ExamplesTests
         Assert.Equal(Codes.UnusedNetwork, warning.Code);
         Assert.Contains("'lan'", warning.Message);
     }
+
+    [Fact]
+    public void Full_example_resolves_paths_next_to_the_file_and_keeps_source_positions()
+    {
+        var path = Path.Combine(RepoPaths.Examples, "full.yml");
+        var t = TopologyLoader.Load(path).Topology!;
+        var edge1 = t.Node("edge1");
+        Assert.Equal(Path.Combine(RepoPaths.Examples, "ssh_config"), edge1.Ssh.ConfigFile);
+        Assert.Equal(Path.Combine(RepoPaths.Examples, "known_hosts"), edge1.Ssh.KnownHostsFile);
+        Assert.Equal("edge1.example.org", edge1.Ssh.Host);
+        Assert.Equal("192.0.2.12", t.Node("edge2").Ssh.Host);
+        Assert.Equal(Path.Combine(RepoPaths.Examples, "ssh_config"), t.Node("edge2").Ssh.ConfigFile);
+        Assert.Equal(new SourceSpan(path, 8, 3), edge1.At);
+        Assert.Equal(new SourceSpan(path, 21, 3), t.Network("front").At);
+        var web = t.Sandbox("web");
+        Assert.Equal(new SourceSpan(path, 42, 3), web.At);
+        Assert.Equal(["eth0", "eth1"], web.Endpoints.Select(e => e.InterfaceName));
+        Assert.Equal("02:42:0a:0a:00:0a", web.Endpoints[0].MacAddress);
+        Assert.Equal(4097, t.Network("back").Vni);
+        Assert.Equal(ServiceMode.Ingress, Assert.Single(t.Services).Mode);
+        Assert.Equal(["edge1", "edge2"], t.NodesOf(t.Network("back")));
+        Assert.Equal(["edge1"], t.NodesOf(t.Network("front")));
+    }
 }

@@ -254,7 +254,7 @@ internal sealed class Binder(YamlAccess y)
                     net.Parent = y.String(v, "parent");
                     if (net.Parent is { } parent && !Lexical.IsInterfaceName(parent.Value))
                     {
-                        y.Error(Codes.InvalidInterfaceName, $"parent '{parent.Value}' is not a valid interface name (1-15 of letters, digits, _ . @ + -)", v);
+                        y.Error(Codes.InvalidInterfaceName, $"parent '{parent.Value}' is not a valid interface name (1-15 of letters, digits, _ . @ + -; not lo)", v);
                         net.Parent = null;
                     }
                     break;
@@ -361,7 +361,7 @@ internal sealed class Binder(YamlAccess y)
                         endpoint.InterfaceName = y.String(v, "interface_name");
                         if (endpoint.InterfaceName is { } ifname && !Lexical.IsInterfaceName(ifname.Value))
                         {
-                            y.Error(Codes.InvalidInterfaceName, $"interface_name '{ifname.Value}' is not a valid interface name (1-15 of letters, digits, _ . @ + -)", v);
+                            y.Error(Codes.InvalidInterfaceName, $"interface_name '{ifname.Value}' is not a valid interface name (1-15 of letters, digits, _ . @ + -; not lo)", v);
                             endpoint.InterfaceName = null;
                         }
                         break;

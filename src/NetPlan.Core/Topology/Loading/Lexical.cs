@@ -25,8 +25,9 @@ public static partial class Lexical
     public static bool IsUser(string s) => UserRegex().IsMatch(s);
 
     /// <summary>A Linux interface name: 1-15 of letters, digits and _ . @ + - (not leading . or -).</summary>
+    /// <remarks>"lo" is excluded: every namespace already has a loopback by that name.</remarks>
     public static bool IsInterfaceName(string s) =>
-        InterfaceRegex().IsMatch(s);
+        InterfaceRegex().IsMatch(s) && s != "lo";
 
     /// <summary>Six colon-separated hex octets, unicast (I/G bit clear), not all zero.</summary>
     public static bool IsUnicastMac(string s)

@@ -5,7 +5,7 @@ using NetPlan.Core.Topology.Yaml;
 namespace NetPlan.Core.Topology.Loading;
 
 /// <summary>A value as written, with where it was written.</summary>
-public readonly record struct Located<T>(T Value, SourceSpan At);
+internal readonly record struct Located<T>(T Value, SourceSpan At);
 
 /// <summary>
 /// Typed, located access to the YAML tree. Every accessor reports its own type error and returns

@@ -5,13 +5,13 @@ namespace NetPlan.Core.Topology.Yaml;
 // not abort the parse, and so that scalar style (plain vs quoted) survives: `port: "22"` is a
 // string, `port: 22` an integer, exactly as a YAML 1.2 / JSON Schema tool would see them.
 
-public abstract record YNode(int Line, int Column)
+internal abstract record YNode(int Line, int Column)
 {
     /// <summary>What a human calls this kind of node, for "expected X, got Y" messages.</summary>
     public abstract string KindName { get; }
 }
 
-public sealed record YScalar(string Value, bool Plain, int Line, int Column) : YNode(Line, Column)
+internal sealed record YScalar(string Value, bool Plain, int Line, int Column) : YNode(Line, Column)
 {
     public ScalarKind Kind => Plain ? ScalarTypes.Classify(Value) : ScalarKind.String;
 
@@ -25,24 +25,24 @@ public sealed record YScalar(string Value, bool Plain, int Line, int Column) : Y
     };
 }
 
-public sealed record YSequence(IReadOnlyList<YNode> Items, int Line, int Column) : YNode(Line, Column)
+internal sealed record YSequence(IReadOnlyList<YNode> Items, int Line, int Column) : YNode(Line, Column)
 {
     public override string KindName => "list";
 }
 
-public sealed record YEntry(YScalar Key, YNode Value);
+internal sealed record YEntry(YScalar Key, YNode Value);
 
-public sealed record YMapping(IReadOnlyList<YEntry> Entries, int Line, int Column) : YNode(Line, Column)
+internal sealed record YMapping(IReadOnlyList<YEntry> Entries, int Line, int Column) : YNode(Line, Column)
 {
     public override string KindName => "mapping";
 
     public YEntry? Find(string key) => Entries.FirstOrDefault(e => e.Key.Value == key);
 }
 
-public enum ScalarKind { Null, Boolean, Integer, Float, String }
+internal enum ScalarKind { Null, Boolean, Integer, Float, String }
 
 /// <summary>The YAML 1.2 core schema's resolution of plain scalars (what JSON Schema tools see).</summary>
-public static class ScalarTypes
+internal static class ScalarTypes
 {
     public static ScalarKind Classify(string plain)
     {

@@ -8,7 +8,7 @@ namespace NetPlan.Core.Topology.Yaml;
 /// Turns YAML text into a <see cref="YNode"/> tree using YamlDotNet's event parser. Never throws:
 /// syntax errors, duplicate keys and unsupported constructs become located diagnostics.
 /// </summary>
-public static class YamlTreeReader
+internal static class YamlTreeReader
 {
     // Deeper than any topology can legitimately be; guards the recursive builder against hostile input.
     const int MaxDepth = 64;
