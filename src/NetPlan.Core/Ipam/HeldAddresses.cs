@@ -14,14 +14,16 @@ public sealed class HeldAddresses
 
     public static readonly HeldAddresses None = new();
 
-    /// <summary>Reads the addresses held by the topology's sandboxes on their nodes.</summary>
+    /// <summary>
+    /// Reads the addresses held by the topology's sandboxes on any node, so a sandbox moved to
+    /// another node keeps its address too (sandbox names are unique within a topology).
+    /// </summary>
     public static HeldAddresses From(Topology.Topology topology, IReadOnlyDictionary<string, HostState> observedByNode)
     {
         var held = new HeldAddresses();
-        var sandboxesByNode = topology.Sandboxes.ToLookup(s => s.Node);
-        foreach (var (node, state) in observedByNode)
+        var sandboxes = topology.Sandboxes.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var state in observedByNode.Values)
         {
-            var sandboxes = sandboxesByNode[node].Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
             foreach (var address in state.Objects.OfType<AddressObject>())
             {
                 if (address.Owner != topology.Name || !sandboxes.Contains(address.Namespace)) continue;

@@ -63,8 +63,4 @@ public static class KernelNames
             chars[i] = Alphabet[(int)((bits >> (35 - 5 * i)) & 31)];
         return new string(chars);
     }
-
-    /// <summary>True when <paramref name="name"/> is one NetPlan could have derived (prefix and shape).</summary>
-    public static bool IsNetPlanName(string name) =>
-        name.Length <= MaxLength && name.StartsWith("np", StringComparison.Ordinal) && name.Contains('-');
 }

@@ -43,7 +43,7 @@ public static class Differ
                 errors.Add(new Diagnostic(Severity.Error, PlanCodes.ForeignObject,
                     $"{Describe(have)} exists on node {node} and is not owned by topology '{topology}'" +
                     (have.Owner is null ? "" : $" (it belongs to topology '{have.Owner}')") + "; NetPlan will not touch it",
-                    origins?.GetValueOrDefault(key) ?? SourceSpan.None));
+                    origins is not null && origins.TryGetValue(key, out var at) ? at : SourceSpan.None));
                 continue;
             }
             var changes = StateComparer.Compare(have, want);

@@ -91,6 +91,22 @@ public class AddressAllocatorTests
     }
 
     [Fact]
+    public void A_sandbox_moved_to_another_node_keeps_its_address()
+    {
+        var before = Mesh();
+        var first = AddressAllocator.Allocate(before, HeldAddresses.None);
+        var moved = before with { Sandboxes = [Sandbox("sz", "a", Ep("backbone")), .. before.Sandboxes.Select(s => s.Name == "sb" ? s with { Node = "c" } : s)] };
+        var observed = new Dictionary<string, HostState>
+        {
+            ["b"] = new([new AddressObject("sb", "eth0", $"{first.Addresses[new EndpointId("sb", "backbone")]}/24") { Owner = "mesh" }]),
+        };
+
+        var second = AddressAllocator.Allocate(moved, HeldAddresses.From(moved, observed));
+        Assert.Equal("10.20.0.3", Ip(second, "sb", "backbone"));
+        Assert.Equal("10.20.0.2", Ip(second, "sz", "backbone"));
+    }
+
+    [Fact]
     public void Foreign_addresses_are_not_held()
     {
         var topology = Shop("web");

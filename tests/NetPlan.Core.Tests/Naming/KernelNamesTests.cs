@@ -20,7 +20,6 @@ public class KernelNamesTests
             Assert.InRange(Encoding.UTF8.GetByteCount(name), 1, KernelNames.MaxLength);
             Assert.StartsWith("np", name);
             Assert.Matches("^[a-z0-9-]+$", name);
-            Assert.True(KernelNames.IsNetPlanName(name));
         }
     }
 
@@ -52,6 +51,9 @@ public class KernelNamesTests
         Assert.Equal(names.Count, names.Distinct().Count());
         Assert.All(names, n => Assert.InRange(n.Length, 1, KernelNames.MaxLength));
         Assert.Equal(table.All.Count(), table.All.Distinct().Count());
+        // 10 000 names sharing the readable part "sandb": 30 bits of hash make a first-choice
+        // collision unlikely (≈5%), so the salted retry is the rare path, not the common one.
+        Assert.InRange(table.Collisions, 0, 1);
     }
 
     [Fact]

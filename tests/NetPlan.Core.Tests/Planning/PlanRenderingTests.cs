@@ -1,4 +1,5 @@
 using NetPlan.Core.Planning;
+using NetPlan.Core.Planning.Rendering;
 using NetPlan.Core.State;
 using static NetPlan.Core.Tests.Planning.Fixtures;
 
@@ -42,6 +43,19 @@ public class PlanRenderingTests
         var (_, plan) = PlanScenarios.All["mesh-vni-change"]();
         var text = PlanRenderer.Text(plan);
         Assert.Matches(@"  -/\+ link @host/npxbackb-[0-9a-z]{6} \(vxlan\)\n      ~ vxlan\.vni: 5000 → 6000  # forces replacement\n", text);
+    }
+
+    [Fact]
+    public void Typed_lines_say_what_each_line_is()
+    {
+        var (_, plan) = PlanScenarios.All["shop-changes"]();
+        var lines = PlanRenderer.Lines(plan).ToList();
+        Assert.Equal(PlanRenderer.Text(plan), string.Concat(lines.Select(l => l.Text + "\n")));
+        Assert.Equal(PlanLineKind.NodeHeader, lines[0].Kind);
+        Assert.Equal(PlanLineKind.Summary, lines[^1].Kind);
+        Assert.All(lines.Where(l => l.Text.Contains("# implied by")), l => Assert.Equal(PlanLineKind.ImpliedDelete, l.Kind));
+        Assert.Contains(lines, l => l.Kind == PlanLineKind.Update && l.Text.StartsWith("  ~ "));
+        Assert.Contains(lines, l => l.Kind == PlanLineKind.Delete && l.Text == "  - netns db");
     }
 
     [Fact]

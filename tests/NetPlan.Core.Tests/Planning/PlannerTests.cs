@@ -268,4 +268,37 @@ public class PlannerTests
         Assert.Equal([PlanCodes.ParentMissing, PlanCodes.ForeignObject], plan.Errors.Select(e => e.Code));
         Assert.Empty(plan.Hosts);
     }
+
+    [Fact]
+    public void Renaming_an_interface_replaces_the_veth_and_rebuilds_what_lived_on_the_old_name()
+    {
+        var topology = Shop("web");
+        var applied = AfterApply(PlanOk(topology, EmptyHosts(topology)), EmptyHosts(topology));
+        var renamed = Topo("shop", topology.Nodes, topology.Networks,
+            [Sandbox("web", "edge1", Ep("front", ifname: "lan0"))]);
+
+        var ops = Ops(PlanOk(renamed, applied), "edge1");
+        var veth = NameTable.For(topology).Veth("web", "front");
+        Assert.Equal([
+            (ChangeAction.Delete, "address:web/eth0/10.10.0.2/24", $"link:@host/{veth}"),
+            (ChangeAction.Replace, $"link:@host/{veth}", null),
+            (ChangeAction.Create, "address:web/lan0/10.10.0.2/24", null),
+            (ChangeAction.Create, "route:web/254/default", null), // the old route went with eth0
+        ], ops.Select(o => (o.Action, o.Key, o.ImpliedBy)));
+        Assert.Equal(["peer.name"], ops[1].Changed);
+        Assert.Equal("lan0", ((RouteObject)ops[3].After!).Device);
+    }
+
+    [Fact]
+    public void Making_the_first_network_internal_moves_the_default_route_in_place()
+    {
+        var two = Topo("t", [Node("n")], [Bridge("a", "10.1.0.0/24"), Bridge("b", "10.2.0.0/24")],
+            [Sandbox("s", "n", Ep("a"), Ep("b"))]);
+        var applied = AfterApply(PlanOk(two, EmptyHosts(two)), EmptyHosts(two));
+        var changed = two with { Networks = [two.Networks[0] with { Internal = true }, two.Networks[1]] };
+
+        var op = Assert.Single(Ops(PlanOk(changed, applied), "n"));
+        Assert.Equal((ChangeAction.Update, "route:s/254/default"), (op.Action, op.Key));
+        Assert.Equal(["gateway", "device"], op.Changed);
+    }
 }

@@ -24,7 +24,7 @@ internal static class Attributes
 
     /// <summary>The attributes shown under a created object: everything but its identity.</summary>
     public static IEnumerable<KeyValuePair<string, string>> Shown(StateObject obj) =>
-        Of(obj).Where(kv => !Identity.Contains(kv.Key));
+        Of(obj).Where(kv => !Identity.Contains(kv.Key) && !(obj is FdbObject && kv.Key == "mac"));
 
     private static void Flatten(JsonElement element, string prefix, IDictionary<string, string> values)
     {

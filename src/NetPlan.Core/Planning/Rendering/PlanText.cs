@@ -3,10 +3,17 @@ using NetPlan.Core.State;
 
 namespace NetPlan.Core.Planning.Rendering;
 
+/// <summary>What a line of the text plan is, so a terminal front end can colour it without parsing.</summary>
+public enum PlanLineKind { NodeHeader, Create, Update, Replace, Delete, ImpliedDelete, Attribute, Blank, Summary, NoChanges }
+
+/// <summary>One line of the text plan (without its newline).</summary>
+public readonly record struct PlanLine(PlanLineKind Kind, string Text);
+
 /// <summary>
-/// The human plan, Terraform-style and colourless (the CLI colours it): per node a header, then per
-/// operation a symbol line (<c>+</c> create, <c>~</c> update, <c>-/+</c> replace, <c>-</c> delete)
-/// and its attribute lines, ending with <c>Plan: N to add, M to change, K to destroy.</c>
+/// The human plan, Terraform-style and colourless (the CLI colours it by <see cref="PlanLineKind"/>):
+/// per node a header, then per operation a symbol line (<c>+</c> create, <c>~</c> update,
+/// <c>-/+</c> replace, <c>-</c> delete) and its attribute lines, ending with
+/// <c>Plan: N to add, M to change, K to destroy.</c>
 /// </summary>
 public static class PlanText
 {
@@ -14,24 +21,36 @@ public static class PlanText
 
     public static string Render(IReadOnlyList<HostPlan> hosts)
     {
-        var summary = PlanSummary.Of(hosts);
-        if (summary.IsEmpty) return NoChanges + "\n";
-
         var text = new StringBuilder();
+        foreach (var line in Lines(hosts)) text.Append(line.Text).Append('\n');
+        return text.ToString();
+    }
+
+    public static IEnumerable<PlanLine> Lines(IReadOnlyList<HostPlan> hosts)
+    {
+        var summary = PlanSummary.Of(hosts);
+        if (summary.IsEmpty)
+        {
+            yield return new PlanLine(PlanLineKind.NoChanges, NoChanges);
+            yield break;
+        }
         foreach (var host in hosts)
         {
             if (host.Operations.Count == 0)
             {
-                text.Append("Node ").Append(host.Node).Append(": no changes.\n\n");
+                yield return new PlanLine(PlanLineKind.NodeHeader, $"Node {host.Node}: no changes.");
+                yield return new PlanLine(PlanLineKind.Blank, "");
                 continue;
             }
             var counts = PlanSummary.Of(host.Operations);
-            text.Append($"Node {host.Node}: {counts.Add} to add, {counts.Change} to change, {counts.Destroy} to destroy\n");
-            foreach (var op in host.Operations) RenderOperation(text, op);
-            text.Append('\n');
+            yield return new PlanLine(PlanLineKind.NodeHeader,
+                $"Node {host.Node}: {counts.Add} to add, {counts.Change} to change, {counts.Destroy} to destroy");
+            foreach (var op in host.Operations)
+                foreach (var line in OperationLines(op))
+                    yield return line;
+            yield return new PlanLine(PlanLineKind.Blank, "");
         }
-        text.Append(Footer(summary)).Append('\n');
-        return text.ToString();
+        yield return new PlanLine(PlanLineKind.Summary, Footer(summary));
     }
 
     public static string Footer(PlanSummary summary) =>
@@ -46,7 +65,7 @@ public static class PlanText
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
 
-    /// <summary>How a key reads in the plan: <c>link:@host/npb…</c> → <c>link @host/npb…</c>.</summary>
+    /// <summary>How a key reads in the plan: <c>link:@host/npb…</c> → <c>link @host/npb… (bridge)</c>.</summary>
     public static string Address(Operation op)
     {
         var obj = (op.After ?? op.Before)!;
@@ -55,11 +74,18 @@ public static class PlanText
         return obj is LinkObject link ? $"{address} ({link.Kind.ToString().ToLowerInvariant()})" : address;
     }
 
-    private static void RenderOperation(StringBuilder text, Operation op)
+    private static IEnumerable<PlanLine> OperationLines(Operation op)
     {
-        text.Append("  ").Append(Symbol(op.Action)).Append(' ').Append(Address(op));
-        if (op.ImpliedBy is not null) text.Append("  # implied by ").Append(op.ImpliedBy);
-        text.Append('\n');
+        var kind = op switch
+        {
+            { ImpliedBy: not null } => PlanLineKind.ImpliedDelete,
+            { Action: ChangeAction.Create } => PlanLineKind.Create,
+            { Action: ChangeAction.Update } => PlanLineKind.Update,
+            { Action: ChangeAction.Replace } => PlanLineKind.Replace,
+            _ => PlanLineKind.Delete,
+        };
+        var head = $"  {Symbol(op.Action)} {Address(op)}";
+        yield return new PlanLine(kind, op.ImpliedBy is null ? head : $"{head}  # implied by {op.ImpliedBy}");
 
         switch (op.Action)
         {
@@ -67,7 +93,7 @@ public static class PlanText
                 var shown = Attributes.Shown(op.After!).ToList();
                 var width = shown.Count == 0 ? 0 : shown.Max(kv => kv.Key.Length);
                 foreach (var (path, value) in shown)
-                    text.Append("      + ").Append((path + ":").PadRight(width + 1)).Append(' ').Append(value).Append('\n');
+                    yield return new PlanLine(PlanLineKind.Attribute, $"      + {(path + ":").PadRight(width + 1)} {value}");
                 break;
             case ChangeAction.Update or ChangeAction.Replace:
                 var before = Attributes.Of(op.Before);
@@ -75,10 +101,9 @@ public static class PlanText
                 var forcing = StateComparer.Compare(op.Before!, op.After!).Where(c => c.ForcesReplacement).Select(c => c.Path).ToHashSet();
                 foreach (var path in op.Changed)
                 {
-                    text.Append("      ~ ").Append(path).Append(": ")
-                        .Append(ValueAt(before, path)).Append(" → ").Append(ValueAt(after, path));
-                    if (op.Action == ChangeAction.Replace && forcing.Contains(path)) text.Append("  # forces replacement");
-                    text.Append('\n');
+                    var line = $"      ~ {path}: {ValueAt(before, path)} → {ValueAt(after, path)}";
+                    if (op.Action == ChangeAction.Replace && forcing.Contains(path)) line += "  # forces replacement";
+                    yield return new PlanLine(PlanLineKind.Attribute, line);
                 }
                 break;
         }
