@@ -111,6 +111,19 @@ public class NftEncodingTests
             new RuleBuilder("forward").InputInterface("br-a").Goto("isolate").Build(), EncodingContext.None), 9));
 
     [Fact]
+    public void Ipv6_dnat_and_prefixes_on_and_off_a_byte_boundary()
+    {
+        var np4 = new Table("np4");
+        Assert.Equal(NftCaptures.Np4DnatIpv6, Hex(NftMessages.NewRule(np4, new RuleBuilder("prerouting")
+            .DestinationAddress(IPAddress.Parse("2001:db8::10")).DestinationPort(IpProtocol.Tcp, 8080)
+            .Dnat(IPAddress.Parse("fd00::2"), 80).Build(), EncodingContext.None), 4));
+        Assert.Equal(NftCaptures.Np4MasqueradeIpv6Prefix64, Hex(NftMessages.NewRule(np4, new RuleBuilder("postrouting")
+            .SourcePrefix(IPAddress.Parse("fd00::"), 64).Masquerade().Build(), EncodingContext.None), 5));
+        Assert.Equal(NftCaptures.Np4MasqueradeIpv6Prefix60, Hex(NftMessages.NewRule(np4, new RuleBuilder("postrouting")
+            .SourcePrefix(IPAddress.Parse("fd00:1::"), 60).Masquerade().Build(), EncodingContext.None), 6));
+    }
+
+    [Fact]
     public void Replace_table_creates_deletes_and_recreates_the_table_before_its_contents()
     {
         var batch = new NftTransaction().ReplaceTable(Capture1Contents()).ToBatch();
