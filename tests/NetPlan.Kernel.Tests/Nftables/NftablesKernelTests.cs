@@ -226,4 +226,40 @@ public class NftablesKernelTests
         ns.Exec("nft", "add", "table", "inet", "netplan-test");
         Assert.Null(nft.ReadTable(Owned)!.Table.Comment);
     }
+
+    [SkippableFact]
+    public void A_replace_against_a_stale_generation_is_refused_and_changes_nothing()
+    {
+        Privileged.Require();
+        using var ns = new ThrowawayNamespace();
+        using var nft = NftablesClient.OpenIn(ns.Path);
+        nft.ReplaceTable(Sample());
+        var observed = nft.Generation();
+
+        ns.Exec("nft", "add", "table", "inet", "someone-else");
+        var before = ns.Exec("nft", "list", "ruleset");
+        var error = Assert.Throws<KernelException>(() => nft.ReplaceTable(TableContents.Empty(Owned), observed));
+
+        Assert.Contains("the ruleset changed after it was read", error.Message);
+        Assert.Equal(before, ns.Exec("nft", "list", "ruleset"));
+        var current = nft.Generation();
+        Assert.NotEqual(observed, current);
+        nft.ReplaceTable(TableContents.Empty(Owned), current);
+        Assert.Equal(TableContents.Empty(Owned), nft.ReadTable(Owned));
+    }
+
+    [SkippableFact]
+    public void Elements_can_be_added_to_an_existing_set()
+    {
+        Privileged.Require();
+        using var ns = new ThrowawayNamespace();
+        using var nft = NftablesClient.OpenIn(ns.Path);
+        nft.ReplaceTable(Sample());
+
+        nft.AddElements(Owned, "ports", [SetElement.Port(8443)]);
+
+        var set = nft.ReadTable(Owned)!.Sets.Single();
+        Assert.Equal(new NftSet("ports", SetDataType.InetService, [SetElement.Port(80), SetElement.Port(443), SetElement.Port(8443)]), set);
+        Assert.Contains("8443", ns.Exec("nft", "list", "set", "inet", "netplan-test", "ports"));
+    }
 }
