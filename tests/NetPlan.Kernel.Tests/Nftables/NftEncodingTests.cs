@@ -124,6 +124,16 @@ public class NftEncodingTests
     }
 
     [Fact]
+    public void Ct_status_dnat_accept_and_ct_state_invalid_drop()
+    {
+        var np5 = new Table("np5");
+        Assert.Equal(NftCaptures.Np5CtStatusDnatAccept, Hex(NftMessages.NewRule(np5,
+            new RuleBuilder("forward").ConnectionStatus(CtStatus.DstNat).Accept().Build(), EncodingContext.None), 3));
+        Assert.Equal(NftCaptures.Np5CtStateInvalidDrop, Hex(NftMessages.NewRule(np5,
+            new RuleBuilder("forward").ConnectionState(CtState.Invalid).Drop().Build(), EncodingContext.None), 4));
+    }
+
+    [Fact]
     public void Replace_table_creates_deletes_and_recreates_the_table_before_its_contents()
     {
         var batch = new NftTransaction().ReplaceTable(Capture1Contents()).ToBatch();
