@@ -177,6 +177,19 @@ public class NftEncodingTests
     }
 
     [Fact]
+    public void Rules_read_like_nft_debug_output_so_drift_is_legible()
+    {
+        var rule = Capture1Contents().Rules[0];
+        Assert.Equal(
+            "prerouting: [ meta load l4proto => reg 1 ] [ cmp eq reg 1 0x06 ] [ payload load 2b @ transport header + 2 => reg 1 ] "
+            + "[ cmp eq reg 1 0x1f90 ] [ immediate reg 1 0x0a000002 ] [ immediate reg 2 0x0050 ] [ nat dnat ip addr_min reg 1 proto_min reg 2 ] "
+            + "comment \"web 8080/tcp\"",
+            rule.ToString());
+        Assert.Equal("forward: [ meta load iifname => reg 1 ] [ cmp eq reg 1 0x62722d61000000000000000000000000 ] [ immediate reg 0 jump -> isolate ]",
+            Capture1Contents().Rules[9].ToString());
+    }
+
+    [Fact]
     public void Rule_comment_is_the_nft_userdata_tlv_and_bounded()
     {
         Assert.Equal([0, 4, (byte)'a', (byte)'b', (byte)'c', 0], CommentTlv.Encode("abc"));

@@ -60,6 +60,50 @@ public class NftablesKernelTests
     }
 
     [SkippableFact]
+    public void A_table_written_by_nft_decodes_into_the_objects_the_library_would_write()
+    {
+        Privileged.Require();
+        using var ns = new ThrowawayNamespace();
+        using var nft = NftablesClient.OpenIn(ns.Path);
+        var script = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(script, """
+                table inet netplan-test {
+                  set ports { type inet_service; elements = { 80, 443 } }
+                  chain prerouting { type nat hook prerouting priority dstnat; policy accept;
+                    tcp dport 8080 dnat ip to 10.0.0.2:80 comment "web 8080/tcp"
+                    udp dport 5353 dnat ip to 10.0.0.2:53
+                    meta l4proto sctp th dport 9000 dnat ip to 10.0.0.2:9000
+                    tcp dport 7000-7010 dnat ip to 10.0.0.2:7000-7010
+                    ip daddr 127.0.0.1 tcp dport 8081 dnat ip to 10.0.0.3:81
+                  }
+                  chain postrouting { type nat hook postrouting priority srcnat; policy accept;
+                    ip saddr 10.0.0.0/24 oifname != "br-x" masquerade
+                  }
+                  chain forward { type filter hook forward priority filter; policy accept;
+                    ct state established,related accept
+                    iifname "br-a" oifname "br-b" drop
+                    tcp dport @ports accept
+                    iifname "br-a" jump isolate
+                    fib daddr type local counter drop
+                  }
+                  chain isolate { return; }
+                }
+                """);
+            ns.Exec("nft", "-f", script);
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+
+        var read = nft.ReadTable(Owned)!;
+
+        Assert.Empty(Sample().Differences(read));
+    }
+
+    [SkippableFact]
     public void Replacing_swaps_the_whole_contents_and_leaves_a_foreign_table_untouched()
     {
         Privileged.Require();

@@ -17,6 +17,8 @@ public sealed record Ct(CtKey Key, Register Destination = Register.R1) : Express
 {
     public override string Kind => "ct";
 
+    public override string ToString() => $"ct load {Key.ToString().ToLowerInvariant()} => {Reg.Name(Destination)}";
+
     internal override void EncodeData(MessageWriter writer, EncodingContext context) => writer
         .U32BigEndian(Nft.Ct.KEY, (uint)Key)
         .U32BigEndian(Nft.Ct.DREG, (uint)Destination);
