@@ -89,7 +89,7 @@ static string Report(List<(string Name, Stats Library, Stats Nft, string Library
     var sb = new StringBuilder();
     var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
     sb.AppendLine($"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} vCPU (load average {load} at the end of the run: "
-        + "absolute figures are noisy on a shared machine, the ratios less so), kernel {Environment.OSVersion.Version}, "
+        + $"absolute figures are noisy on a shared machine, the ratios less so), kernel {File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}, "
         + $"{ThrowawayNamespace.Run("nft", "--version").Trim()}; `dotnet run -c Release --project tests/NetPlan.NftBenchmarks -- --write docs/benchmarks.md` "
         + $"(as root; everything happens in a throwaway namespace). Each figure is the median of {Iterations} runs after one warm-up (fastest in brackets); "
         + "the state is reset before each run, untimed. A published port is one rule in a `type nat hook prerouting` chain of an `inet` table: "

@@ -66,10 +66,34 @@ public sealed class NftablesClient(NetlinkSocket socket) : IDisposable
         Commit(transaction);
     }
 
-    /// <summary>The table's contents as the kernel holds them, or null when it does not exist.</summary>
-    public TableContents? ReadTable(Table table) => ReadTable(table.Family, table.Name);
+    private const int MaxSnapshotAttempts = 10;
 
-    public TableContents? ReadTable(TableFamily family, string name)
+    /// <summary>The table's contents as the kernel holds them, or null when it does not exist.</summary>
+    public TableContents? ReadTable(Table table) => Snapshot(table).Contents;
+
+    public TableContents? ReadTable(TableFamily family, string name) => Snapshot(family, name).Contents;
+
+    /// <summary>
+    /// The table's contents together with the ruleset generation they belong to. The table is read
+    /// with several dumps; if a transaction (anyone's) lands in between, the generation moves and
+    /// the read is repeated, so the contents are never a mix of two rulesets. Pass the generation
+    /// to <see cref="ReplaceTable"/> to apply only if nothing changed since.
+    /// </summary>
+    public (TableContents? Contents, uint Generation) Snapshot(Table table) => Snapshot(table.Family, table.Name);
+
+    public (TableContents? Contents, uint Generation) Snapshot(TableFamily family, string name)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var before = Generation();
+            var contents = Read(family, name);
+            if (Generation() == before) return (contents, before);
+            if (attempt == MaxSnapshotAttempts)
+                throw new KernelException($"reading table {family.ToString().ToLowerInvariant()} {name}: the ruleset changed during {MaxSnapshotAttempts} reads in a row", 11 /* EAGAIN */);
+        }
+    }
+
+    private TableContents? Read(TableFamily family, string name)
     {
         var table = socket.Dump(NftMessages.Dump(Nft.GETTABLE, family), $"listing {family} tables")
             .Where(m => NftDecoder.Is(m, Nft.NEWTABLE)).Select(NftDecoder.Table)

@@ -278,7 +278,9 @@ public class NftablesKernelTests
         using var ns = new ThrowawayNamespace();
         using var nft = NftablesClient.OpenIn(ns.Path);
         nft.ReplaceTable(Sample());
-        var observed = nft.Generation();
+        var (contents, observed) = nft.Snapshot(Owned);
+        Assert.Equal(Sample(), contents);
+        Assert.Equal(nft.Generation(), observed);
 
         ns.Exec("nft", "add", "table", "inet", "someone-else");
         var before = ns.Exec("nft", "list", "ruleset");
