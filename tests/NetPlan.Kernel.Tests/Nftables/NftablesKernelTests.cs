@@ -308,4 +308,22 @@ public class NftablesKernelTests
         Assert.Equal(new NftSet("ports", SetDataType.InetService, [SetElement.Port(80), SetElement.Port(443), SetElement.Port(8443)]), set);
         Assert.Contains("8443", ns.Exec("nft", "list", "set", "inet", "netplan-test", "ports"));
     }
+
+    [SkippableFact]
+    public void A_set_bigger_than_one_element_message_round_trips()
+    {
+        Privileged.Require();
+        using var ns = new ThrowawayNamespace();
+        using var nft = NftablesClient.OpenIn(ns.Path);
+        var ports = Enumerable.Range(20000, 1500).Select(p => SetElement.Port((ushort)p)).ToList();
+        var contents = new TableContents(Owned,
+            [Chain.Hooked("input", ChainType.Filter, Hook.Input, Priority.Filter)],
+            [new RuleBuilder("input").DestinationPortIn(IpProtocol.Udp, "open").Accept().Build()],
+            [new NftSet("open", SetDataType.InetService, ports)]);
+
+        nft.ReplaceTable(contents);
+
+        Assert.Equal(contents, nft.ReadTable(Owned));
+        Assert.Contains("21499", ns.Exec("nft", "list", "set", "inet", "netplan-test", "open"));
+    }
 }
