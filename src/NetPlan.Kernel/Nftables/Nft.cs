@@ -15,6 +15,10 @@ internal static class Nft
     public const byte NEWRULE = 6, GETRULE = 7, DELRULE = 8;
     public const byte NEWSET = 9, GETSET = 10, DELSET = 11;
     public const byte NEWSETELEM = 12, GETSETELEM = 13, DELSETELEM = 14;
+    public const byte NEWGEN = 15, GETGEN = 16;
+
+    /// <summary>NFTA_GEN_ID in NEWGEN; NFNL_BATCH_GENID in BATCH_BEGIN.</summary>
+    public const ushort GEN_ID = 1, BATCH_GENID = 1;
 
     /// <summary>nlmsg_type of an nftables message: subsystem in the high byte.</summary>
     public static ushort MessageType(byte message) => (ushort)((NFNL_SUBSYS_NFTABLES << 8) | message);

@@ -79,5 +79,5 @@ public sealed record Verdict(VerdictCode Code, string? Chain = null)
     public static Verdict Jump(string chain) => new(VerdictCode.Jump, chain);
     public static Verdict Goto(string chain) => new(VerdictCode.Goto, chain);
 
-    public override string ToString() => Chain is null ? Code.ToString().ToLowerInvariant() : $"{Code.ToString().ToLowerInvariant()} {Chain}";
+    public override string ToString() => Chain is null ? Code.ToString().ToLowerInvariant() : $"{Code.ToString().ToLowerInvariant()} -> {Chain}";
 }

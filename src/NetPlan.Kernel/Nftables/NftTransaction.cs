@@ -67,8 +67,8 @@ public sealed class NftTransaction
     }
 
     /// <summary>The complete batch (BATCH_BEGIN, commands, BATCH_END), unsequenced.</summary>
-    internal IReadOnlyList<MessageWriter> ToBatch() =>
-        [NftMessages.BatchBegin(), .. _commands.Select(c => c.Message), NftMessages.BatchEnd()];
+    internal IReadOnlyList<MessageWriter> ToBatch(uint? generation = null) =>
+        [NftMessages.BatchBegin(generation), .. _commands.Select(c => c.Message), NftMessages.BatchEnd()];
 
     /// <summary>What message <paramref name="index"/> of <see cref="ToBatch"/> does, for error messages.</summary>
     internal string Describe(int index) =>

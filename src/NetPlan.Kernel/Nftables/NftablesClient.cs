@@ -16,15 +16,44 @@ public sealed class NftablesClient(NetlinkSocket socket) : IDisposable
     /// <summary>A client for the network namespace at <paramref name="netnsPath"/> (e.g. <c>/run/netns/web</c>).</summary>
     public static NftablesClient OpenIn(string netnsPath) => new(NetlinkSocket.OpenIn(netnsPath, NetlinkSocket.NETLINK_NETFILTER));
 
-    /// <summary>Sends the transaction as one batch; throws <see cref="KernelException"/> naming the refused command.</summary>
-    public void Commit(NftTransaction transaction)
+    private const int ERESTART = 85;
+
+    /// <summary>
+    /// Sends the transaction as one batch; throws <see cref="KernelException"/> naming the refused
+    /// command. With <paramref name="expectedGeneration"/> (from <see cref="Generation"/>, read
+    /// before observing), the kernel applies the batch only if no one changed the namespace's
+    /// ruleset since: optimistic concurrency checked inside the transaction itself.
+    /// </summary>
+    public void Commit(NftTransaction transaction, uint? expectedGeneration = null)
     {
         if (transaction.Count == 0) return;
-        socket.SendBatch(transaction.ToBatch(), transaction.Describe);
+        try
+        {
+            socket.SendBatch(transaction.ToBatch(expectedGeneration), transaction.Describe);
+        }
+        catch (KernelException e) when (e.Errno == ERESTART && expectedGeneration is { } generation)
+        {
+            throw new KernelException(
+                $"applying {transaction.Count} nftables commands: the ruleset changed after it was read (generation {generation}, now {Generation()})",
+                e.Errno, e.KernelMessage);
+        }
     }
 
-    /// <summary>Makes the table hold exactly <paramref name="contents"/>, in one transaction.</summary>
-    public void ReplaceTable(TableContents contents) => Commit(new NftTransaction().ReplaceTable(contents));
+    /// <summary>The ruleset generation of this namespace: it changes with every committed nftables transaction, anyone's.</summary>
+    public uint Generation()
+    {
+        var reply = socket.Dump(NftMessages.GetGeneration(), "reading the nftables ruleset generation")
+            .Single(m => NftDecoder.Is(m, Nft.NEWGEN));
+        return AttributeValue.U32BigEndian(NftDecoder.Attributes(reply)[Nft.GEN_ID]);
+    }
+
+    /// <summary>Adds elements to an existing set of the table, in one transaction.</summary>
+    public void AddElements(Table table, string set, IReadOnlyList<SetElement> elements) =>
+        Commit(new NftTransaction().AddElements(table, set, elements));
+
+    /// <summary>Makes the table hold exactly <paramref name="contents"/>, in one transaction (see <see cref="Commit"/> for the generation).</summary>
+    public void ReplaceTable(TableContents contents, uint? expectedGeneration = null) =>
+        Commit(new NftTransaction().ReplaceTable(contents), expectedGeneration);
 
     /// <summary>Deletes the table if it exists (idempotent: a missing table is created and deleted in the same transaction).</summary>
     public void DeleteTable(Table table) => Commit(new NftTransaction().AddTable(table with { Flags = TableFlags.None }).DeleteTable(table));
@@ -37,10 +66,34 @@ public sealed class NftablesClient(NetlinkSocket socket) : IDisposable
         Commit(transaction);
     }
 
-    /// <summary>The table's contents as the kernel holds them, or null when it does not exist.</summary>
-    public TableContents? ReadTable(Table table) => ReadTable(table.Family, table.Name);
+    private const int MaxSnapshotAttempts = 10;
 
-    public TableContents? ReadTable(TableFamily family, string name)
+    /// <summary>The table's contents as the kernel holds them, or null when it does not exist.</summary>
+    public TableContents? ReadTable(Table table) => Snapshot(table).Contents;
+
+    public TableContents? ReadTable(TableFamily family, string name) => Snapshot(family, name).Contents;
+
+    /// <summary>
+    /// The table's contents together with the ruleset generation they belong to. The table is read
+    /// with several dumps; if a transaction (anyone's) lands in between, the generation moves and
+    /// the read is repeated, so the contents are never a mix of two rulesets. Pass the generation
+    /// to <see cref="ReplaceTable"/> to apply only if nothing changed since.
+    /// </summary>
+    public (TableContents? Contents, uint Generation) Snapshot(Table table) => Snapshot(table.Family, table.Name);
+
+    public (TableContents? Contents, uint Generation) Snapshot(TableFamily family, string name)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var before = Generation();
+            var contents = Read(family, name);
+            if (Generation() == before) return (contents, before);
+            if (attempt == MaxSnapshotAttempts)
+                throw new KernelException($"reading table {family.ToString().ToLowerInvariant()} {name}: the ruleset changed during {MaxSnapshotAttempts} reads in a row", 11 /* EAGAIN */);
+        }
+    }
+
+    private TableContents? Read(TableFamily family, string name)
     {
         var table = socket.Dump(NftMessages.Dump(Nft.GETTABLE, family), $"listing {family} tables")
             .Where(m => NftDecoder.Is(m, Nft.NEWTABLE)).Select(NftDecoder.Table)

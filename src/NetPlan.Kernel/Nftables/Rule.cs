@@ -21,5 +21,5 @@ public sealed record Rule(string Chain, IReadOnlyList<Expression> Expressions, s
     }
 
     public override string ToString() =>
-        $"{Chain}: {string.Join("; ", Expressions)}{(Comment is null ? "" : $" comment \"{Comment}\"")}";
+        $"{Chain}: [ {string.Join(" ] [ ", Expressions)} ]{(Comment is null ? "" : $" comment \"{Comment}\"")}";
 }

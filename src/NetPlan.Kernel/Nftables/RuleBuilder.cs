@@ -74,6 +74,11 @@ public sealed class RuleBuilder(string chain)
         .Add(new Bitwise(4, NftData.U32Host((uint)states), NftData.U32Host(0)))
         .Add(new Cmp(CmpOp.Neq, NftData.U32Host(0)));
 
+    /// <summary><c>ct status dnat</c>: any of the given status bits (e.g. the connection was DNATed: a published port).</summary>
+    public RuleBuilder ConnectionStatus(CtStatus status) => Add(new Ct(CtKey.Status))
+        .Add(new Bitwise(4, NftData.U32Host((uint)status), NftData.U32Host(0)))
+        .Add(new Cmp(CmpOp.Neq, NftData.U32Host(0)));
+
     /// <summary><c>fib daddr type local</c>: the destination is one of this host's addresses.</summary>
     public RuleBuilder DestinationIsLocal() =>
         Add(new Fib(FibFlags.Daddr, FibResult.AddressType)).Add(new Cmp(CmpOp.Eq, NftData.U32Host((uint)RouteType.Local)));

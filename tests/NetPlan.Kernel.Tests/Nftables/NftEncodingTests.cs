@@ -111,6 +111,29 @@ public class NftEncodingTests
             new RuleBuilder("forward").InputInterface("br-a").Goto("isolate").Build(), EncodingContext.None), 9));
 
     [Fact]
+    public void Ipv6_dnat_and_prefixes_on_and_off_a_byte_boundary()
+    {
+        var np4 = new Table("np4");
+        Assert.Equal(NftCaptures.Np4DnatIpv6, Hex(NftMessages.NewRule(np4, new RuleBuilder("prerouting")
+            .DestinationAddress(IPAddress.Parse("2001:db8::10")).DestinationPort(IpProtocol.Tcp, 8080)
+            .Dnat(IPAddress.Parse("fd00::2"), 80).Build(), EncodingContext.None), 4));
+        Assert.Equal(NftCaptures.Np4MasqueradeIpv6Prefix64, Hex(NftMessages.NewRule(np4, new RuleBuilder("postrouting")
+            .SourcePrefix(IPAddress.Parse("fd00::"), 64).Masquerade().Build(), EncodingContext.None), 5));
+        Assert.Equal(NftCaptures.Np4MasqueradeIpv6Prefix60, Hex(NftMessages.NewRule(np4, new RuleBuilder("postrouting")
+            .SourcePrefix(IPAddress.Parse("fd00:1::"), 60).Masquerade().Build(), EncodingContext.None), 6));
+    }
+
+    [Fact]
+    public void Ct_status_dnat_accept_and_ct_state_invalid_drop()
+    {
+        var np5 = new Table("np5");
+        Assert.Equal(NftCaptures.Np5CtStatusDnatAccept, Hex(NftMessages.NewRule(np5,
+            new RuleBuilder("forward").ConnectionStatus(CtStatus.DstNat).Accept().Build(), EncodingContext.None), 3));
+        Assert.Equal(NftCaptures.Np5CtStateInvalidDrop, Hex(NftMessages.NewRule(np5,
+            new RuleBuilder("forward").ConnectionState(CtState.Invalid).Drop().Build(), EncodingContext.None), 4));
+    }
+
+    [Fact]
     public void Replace_table_creates_deletes_and_recreates_the_table_before_its_contents()
     {
         var batch = new NftTransaction().ReplaceTable(Capture1Contents()).ToBatch();
@@ -151,6 +174,19 @@ public class NftEncodingTests
         Assert.Equal("np", table);
         Assert.Equal(SetDataType.InetService, set.Key);
         Assert.Equal([SetElement.Port(80), SetElement.Port(443)], NftDecoder.SetElements(Message(NftCaptures.SetPortsElements)));
+    }
+
+    [Fact]
+    public void Rules_read_like_nft_debug_output_so_drift_is_legible()
+    {
+        var rule = Capture1Contents().Rules[0];
+        Assert.Equal(
+            "prerouting: [ meta load l4proto => reg 1 ] [ cmp eq reg 1 0x06 ] [ payload load 2b @ transport header + 2 => reg 1 ] "
+            + "[ cmp eq reg 1 0x1f90 ] [ immediate reg 1 0x0a000002 ] [ immediate reg 2 0x0050 ] [ nat dnat ip addr_min reg 1 proto_min reg 2 ] "
+            + "comment \"web 8080/tcp\"",
+            rule.ToString());
+        Assert.Equal("forward: [ meta load iifname => reg 1 ] [ cmp eq reg 1 0x62722d61000000000000000000000000 ] [ immediate reg 0 jump -> isolate ]",
+            Capture1Contents().Rules[9].ToString());
     }
 
     [Fact]

@@ -60,6 +60,50 @@ public class NftablesKernelTests
     }
 
     [SkippableFact]
+    public void A_table_written_by_nft_decodes_into_the_objects_the_library_would_write()
+    {
+        Privileged.Require();
+        using var ns = new ThrowawayNamespace();
+        using var nft = NftablesClient.OpenIn(ns.Path);
+        var script = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(script, """
+                table inet netplan-test {
+                  set ports { type inet_service; elements = { 80, 443 } }
+                  chain prerouting { type nat hook prerouting priority dstnat; policy accept;
+                    tcp dport 8080 dnat ip to 10.0.0.2:80 comment "web 8080/tcp"
+                    udp dport 5353 dnat ip to 10.0.0.2:53
+                    meta l4proto sctp th dport 9000 dnat ip to 10.0.0.2:9000
+                    tcp dport 7000-7010 dnat ip to 10.0.0.2:7000-7010
+                    ip daddr 127.0.0.1 tcp dport 8081 dnat ip to 10.0.0.3:81
+                  }
+                  chain postrouting { type nat hook postrouting priority srcnat; policy accept;
+                    ip saddr 10.0.0.0/24 oifname != "br-x" masquerade
+                  }
+                  chain forward { type filter hook forward priority filter; policy accept;
+                    ct state established,related accept
+                    iifname "br-a" oifname "br-b" drop
+                    tcp dport @ports accept
+                    iifname "br-a" jump isolate
+                    fib daddr type local counter drop
+                  }
+                  chain isolate { return; }
+                }
+                """);
+            ns.Exec("nft", "-f", script);
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+
+        var read = nft.ReadTable(Owned)!;
+
+        Assert.Empty(Sample().Differences(read));
+    }
+
+    [SkippableFact]
     public void Replacing_swaps_the_whole_contents_and_leaves_a_foreign_table_untouched()
     {
         Privileged.Require();
@@ -225,5 +269,61 @@ public class NftablesKernelTests
         nft.DeleteTable(Owned);
         ns.Exec("nft", "add", "table", "inet", "netplan-test");
         Assert.Null(nft.ReadTable(Owned)!.Table.Comment);
+    }
+
+    [SkippableFact]
+    public void A_replace_against_a_stale_generation_is_refused_and_changes_nothing()
+    {
+        Privileged.Require();
+        using var ns = new ThrowawayNamespace();
+        using var nft = NftablesClient.OpenIn(ns.Path);
+        nft.ReplaceTable(Sample());
+        var (contents, observed) = nft.Snapshot(Owned);
+        Assert.Equal(Sample(), contents);
+        Assert.Equal(nft.Generation(), observed);
+
+        ns.Exec("nft", "add", "table", "inet", "someone-else");
+        var before = ns.Exec("nft", "list", "ruleset");
+        var error = Assert.Throws<KernelException>(() => nft.ReplaceTable(TableContents.Empty(Owned), observed));
+
+        Assert.Contains("the ruleset changed after it was read", error.Message);
+        Assert.Equal(before, ns.Exec("nft", "list", "ruleset"));
+        var current = nft.Generation();
+        Assert.NotEqual(observed, current);
+        nft.ReplaceTable(TableContents.Empty(Owned), current);
+        Assert.Equal(TableContents.Empty(Owned), nft.ReadTable(Owned));
+    }
+
+    [SkippableFact]
+    public void Elements_can_be_added_to_an_existing_set()
+    {
+        Privileged.Require();
+        using var ns = new ThrowawayNamespace();
+        using var nft = NftablesClient.OpenIn(ns.Path);
+        nft.ReplaceTable(Sample());
+
+        nft.AddElements(Owned, "ports", [SetElement.Port(8443)]);
+
+        var set = nft.ReadTable(Owned)!.Sets.Single();
+        Assert.Equal(new NftSet("ports", SetDataType.InetService, [SetElement.Port(80), SetElement.Port(443), SetElement.Port(8443)]), set);
+        Assert.Contains("8443", ns.Exec("nft", "list", "set", "inet", "netplan-test", "ports"));
+    }
+
+    [SkippableFact]
+    public void A_set_bigger_than_one_element_message_round_trips()
+    {
+        Privileged.Require();
+        using var ns = new ThrowawayNamespace();
+        using var nft = NftablesClient.OpenIn(ns.Path);
+        var ports = Enumerable.Range(20000, 1500).Select(p => SetElement.Port((ushort)p)).ToList();
+        var contents = new TableContents(Owned,
+            [Chain.Hooked("input", ChainType.Filter, Hook.Input, Priority.Filter)],
+            [new RuleBuilder("input").DestinationPortIn(IpProtocol.Udp, "open").Accept().Build()],
+            [new NftSet("open", SetDataType.InetService, ports)]);
+
+        nft.ReplaceTable(contents);
+
+        Assert.Equal(contents, nft.ReadTable(Owned));
+        Assert.Contains("21499", ns.Exec("nft", "list", "set", "inet", "netplan-test", "open"));
     }
 }

@@ -7,6 +7,8 @@ public sealed record Bitwise(uint Length, NftData Mask, NftData Xor, Register So
 {
     public override string Kind => "bitwise";
 
+    public override string ToString() => $"bitwise {Reg.Name(Destination)} = ({Reg.Name(Source)} & {Mask}) ^ {Xor}";
+
     internal override void EncodeData(MessageWriter writer, EncodingContext context)
     {
         writer.U32BigEndian(Nft.Bitwise.SREG, (uint)Source)

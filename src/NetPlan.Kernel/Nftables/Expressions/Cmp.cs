@@ -9,6 +9,8 @@ public sealed record Cmp(CmpOp Op, NftData Data, Register Source = Register.R1) 
 {
     public override string Kind => "cmp";
 
+    public override string ToString() => $"cmp {Op.ToString().ToLowerInvariant()} {Reg.Name(Source)} {Data}";
+
     internal override void EncodeData(MessageWriter writer, EncodingContext context)
     {
         writer.U32BigEndian(Nft.Cmp.SREG, (uint)Source).U32BigEndian(Nft.Cmp.OP, (uint)Op);

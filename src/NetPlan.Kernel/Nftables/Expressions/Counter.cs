@@ -10,5 +10,7 @@ public sealed record Counter : Expression
 {
     public override string Kind => "counter";
 
+    public override string ToString() => "counter";
+
     internal override void EncodeData(MessageWriter writer, EncodingContext context) { }
 }

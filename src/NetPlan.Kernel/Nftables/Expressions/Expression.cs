@@ -5,7 +5,8 @@ namespace NetPlan.Kernel.Nftables.Expressions;
 /// <summary>
 /// One kernel expression of a rule (a register load, a comparison, a verdict ...). Each subtype
 /// mirrors one nft_expr_type and knows how to write its NFTA_EXPR_DATA; <see cref="ExpressionCodec"/>
-/// reads them back. Records, so two rules compare by content (the drift check relies on it).
+/// reads them back. Records, so two rules compare by content (the drift check relies on it);
+/// ToString reads like <c>nft --debug=netlink</c>, which is how drift is shown.
 /// </summary>
 public abstract record Expression
 {
@@ -14,6 +15,12 @@ public abstract record Expression
 
     /// <summary>Writes the attributes inside NFTA_EXPR_DATA, in the order nft writes them.</summary>
     internal abstract void EncodeData(MessageWriter writer, EncodingContext context);
+}
+
+/// <summary>Register names as <c>nft --debug=netlink</c> prints them.</summary>
+internal static class Reg
+{
+    public static string Name(Register register) => register == Register.Verdict ? "reg 0" : $"reg {(uint)register}";
 }
 
 /// <summary>What an expression may need from the batch it is written in.</summary>

@@ -15,6 +15,8 @@ public sealed record Fib(FibFlags Flags, FibResult Result, Register Destination 
 {
     public override string Kind => "fib";
 
+    public override string ToString() => $"fib {Flags.ToString().ToLowerInvariant()} {Result.ToString().ToLowerInvariant()} => {Reg.Name(Destination)}";
+
     internal override void EncodeData(MessageWriter writer, EncodingContext context) => writer
         .U32BigEndian(Nft.Fib.FLAGS, (uint)Flags)
         .U32BigEndian(Nft.Fib.RESULT, (uint)Result)

@@ -24,6 +24,8 @@ public sealed record Immediate : Expression
 
     public override string Kind => "immediate";
 
+    public override string ToString() => Verdict is not null ? $"immediate reg 0 {Verdict}" : $"immediate {Reg.Name(Destination)} {Data}";
+
     internal override void EncodeData(MessageWriter writer, EncodingContext context)
     {
         writer.U32BigEndian(Nft.Immediate.DREG, (uint)Destination);

@@ -13,6 +13,8 @@ public sealed record Lookup(string Set, Register Source = Register.R1, bool Inve
 
     public override string Kind => "lookup";
 
+    public override string ToString() => $"lookup {Reg.Name(Source)} {(Invert ? "not in" : "in")} set {Set}{(Destination is { } d ? $" => {Reg.Name(d)}" : "")}";
+
     internal override void EncodeData(MessageWriter writer, EncodingContext context)
     {
         writer.U32BigEndian(Nft.Lookup.SREG, (uint)Source);

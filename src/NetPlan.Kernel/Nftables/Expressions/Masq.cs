@@ -7,6 +7,8 @@ public sealed record Masq(NatFlags Flags = NatFlags.None) : Expression
 {
     public override string Kind => "masq";
 
+    public override string ToString() => Flags == NatFlags.None ? "masq" : $"masq flags {Flags}";
+
     internal override void EncodeData(MessageWriter writer, EncodingContext context)
     {
         if (Flags != NatFlags.None) writer.U32BigEndian(Nft.Masq.FLAGS, (uint)Flags);

@@ -19,6 +19,8 @@ public sealed record Meta(MetaKey Key, Register Destination = Register.R1) : Exp
 {
     public override string Kind => "meta";
 
+    public override string ToString() => $"meta load {Key.ToString().ToLowerInvariant()} => {Reg.Name(Destination)}";
+
     internal override void EncodeData(MessageWriter writer, EncodingContext context) => writer
         .U32BigEndian(Nft.Meta.KEY, (uint)Key)
         .U32BigEndian(Nft.Meta.DREG, (uint)Destination);

@@ -37,6 +37,12 @@ public sealed record Nat(
 {
     public override string Kind => "nat";
 
+    public override string ToString() =>
+        $"nat {Type.ToString().ToLowerInvariant()} {(Family == 10 ? "ip6" : "ip")}"
+        + (AddressMin is { } a ? $" addr_min {Reg.Name(a)}" : "") + (AddressMax is { } b ? $" addr_max {Reg.Name(b)}" : "")
+        + (ProtoMin is { } p ? $" proto_min {Reg.Name(p)}" : "") + (ProtoMax is { } q ? $" proto_max {Reg.Name(q)}" : "")
+        + (Flags == NatFlags.None ? "" : $" flags {Flags}");
+
     internal override void EncodeData(MessageWriter writer, EncodingContext context)
     {
         writer.U32BigEndian(Nft.Nat.TYPE, (uint)Type).U32BigEndian(Nft.Nat.FAMILY, Family);

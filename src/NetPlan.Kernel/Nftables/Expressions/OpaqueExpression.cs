@@ -11,6 +11,8 @@ public sealed record OpaqueExpression(string Name, NftData Attributes) : Express
 {
     public override string Kind => Name;
 
+    public override string ToString() => $"{Name} {Attributes}";
+
     internal override void EncodeData(MessageWriter writer, EncodingContext context) =>
         throw new InvalidOperationException($"the '{Name}' expression was read from the kernel and cannot be written back");
 }

@@ -12,6 +12,8 @@ public sealed record Payload(PayloadBase Base, uint Offset, uint Length, Registe
 {
     public override string Kind => "payload";
 
+    public override string ToString() => $"payload load {Length}b @ {Base.ToString().ToLowerInvariant()} header + {Offset} => {Reg.Name(Destination)}";
+
     internal override void EncodeData(MessageWriter writer, EncodingContext context) => writer
         .U32BigEndian(Nft.Payload.DREG, (uint)Destination)
         .U32BigEndian(Nft.Payload.BASE, (uint)Base)

@@ -12,6 +12,8 @@ public sealed record Reject(RejectType Type = RejectType.IcmpxUnreachable, byte 
 {
     public override string Kind => "reject";
 
+    public override string ToString() => $"reject type {(uint)Type} code {Code}";
+
     internal override void EncodeData(MessageWriter writer, EncodingContext context) => writer
         .U32BigEndian(Nft.Reject.TYPE, (uint)Type)
         .U8(Nft.Reject.ICMP_CODE, Code);

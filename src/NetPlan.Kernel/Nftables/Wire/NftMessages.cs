@@ -16,7 +16,15 @@ internal static class NftMessages
 
     private const ushort CreateFlags = Nl.F_REQUEST | Nl.F_CREATE;
 
-    public static MessageWriter BatchBegin() => Batch(Nft.NFNL_MSG_BATCH_BEGIN);
+    /// <summary>
+    /// BATCH_BEGIN; with <paramref name="generation"/>, the kernel refuses the batch (ERESTART)
+    /// unless the ruleset is still at that generation.
+    /// </summary>
+    public static MessageWriter BatchBegin(uint? generation = null)
+    {
+        var w = Batch(Nft.NFNL_MSG_BATCH_BEGIN);
+        return generation is { } g ? w.U32BigEndian(Nft.BATCH_GENID, g) : w;
+    }
     public static MessageWriter BatchEnd() => Batch(Nft.NFNL_MSG_BATCH_END);
 
     private static MessageWriter Batch(ushort type) =>
@@ -103,6 +111,8 @@ internal static class NftMessages
         if (rule.Comment is not null) w.Attr(Nft.Rule.USERDATA, CommentTlv.Encode(rule.Comment));
         return w;
     }
+
+    public static MessageWriter GetGeneration() => Start(Nft.GETGEN, Nl.F_REQUEST, 0);
 
     public static MessageWriter Dump(byte message, TableFamily family) =>
         Start(message, Nl.F_REQUEST | Nl.F_DUMP, family);
