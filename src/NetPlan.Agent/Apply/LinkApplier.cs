@@ -46,8 +46,10 @@ internal sealed class LinkApplier(NamespaceConnections connections)
             Up = fromHost && link.Up ? true : null,
         };
         if (!followUp.IsEmpty) target.SetLink(link.Name, followUp, $"creating {Describe(link)}: setting {Attributes(followUp)}");
-        if (link.Peer is { Alias: { } peerAlias } peer)
-            connections.For(peer.Namespace).SetLink(peer.Name, new LinkChange { Alias = peerAlias }, $"creating {Describe(link)}: setting the alias of its peer {peer.Namespace}/{peer.Name}");
+        // The peer cannot be created "up" (ENOTCONN) and its alias is ignored at creation: one SETLINK in its namespace.
+        if (link.Peer is { } peer && (peer.Up || peer.Alias is not null))
+            connections.For(peer.Namespace).SetLink(peer.Name, new LinkChange { Alias = peer.Alias, Up = peer.Up ? true : null },
+                $"creating {Describe(link)}: setting up its peer {Where(peer.Namespace)}/{peer.Name}");
     }
 
     public void Update(LinkObject before, LinkObject after)
@@ -112,7 +114,6 @@ internal sealed class LinkApplier(NamespaceConnections connections)
         {
             Mtu = p.Mtu,
             Mac = p.Mac,
-            Up = p.Up,
             NetnsFd = peerFd is null ? null : (int)peerFd.DangerousGetHandle(),
         }),
         LinkKind.Veth => throw new ArgumentException($"veth {link.Name} has no peer"),
