@@ -93,11 +93,13 @@ public class OverlayAndSubInterfaceTests
                 SubInterface = new SubInterfaceInfo("npt-under", "bridge"),
             },
             new AddressObject(sandbox, "eth0", "192.0.2.10/24") { Owner = Topology },
+            new NeighbourObject(sandbox, "eth0", "192.0.2.20", "02:42:c0:00:02:14") { Owner = Topology },
         ];
 
         await f.Apply(AgentFixture.CreateAll(desired));
 
         Assert.Equal(AgentFixture.Sorted(desired), await f.Observe(Topology, namespaces: [sandbox]));
+        Assert.Equal("PERMANENT", AgentFixture.SandboxJson(sandbox, "neigh", "show", "dev", "eth0")[0].GetProperty("state")[0].GetString());
         var eth0 = AgentFixture.SandboxJson(sandbox, "-d", "link", "show", "eth0")[0];
         Assert.Equal("bridge", eth0.GetProperty("linkinfo").GetProperty("info_data").GetProperty("mode").GetString());
     }

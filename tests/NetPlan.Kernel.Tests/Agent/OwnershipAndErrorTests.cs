@@ -68,9 +68,12 @@ public class OwnershipAndErrorTests
         var group = Ownership.LinkGroup("t4");
         var links = Enumerable.Range(0, 4).Select(i => new LinkObject("", $"npt-g{i}", LinkKind.Veth)
         {
-            Owner = "t4", Alias = Ownership.LinkAlias("t4"), Group = group, Mtu = 1500, Peer = new VethPeer("", $"npt-g{i}p"),
+            Owner = "t4", Alias = Ownership.LinkAlias("t4"), Group = group, Mtu = 1500, Mac = $"02:42:00:00:00:0{i}",
+            Peer = new VethPeer("", $"npt-g{i}p") { Mtu = 1500, Mac = $"02:42:00:00:01:0{i}" },
         }).ToList();
         await f.Apply(AgentFixture.CreateAll(links));
+        // Both ends of each pair are in the host: the pair observes back as the one object it was created as.
+        Assert.Equal(AgentFixture.Sorted(links), await f.Observe("t4"));
         // A foreign link that happens to carry the same group number.
         ThrowawayNamespace.Run("ip", "-n", f.Host.Name, "link", "add", "npt-foreign", "group", group.ToString(), "type", "bridge");
 
