@@ -46,12 +46,10 @@ internal sealed class LinkApplier(NamespaceConnections connections)
             Up = fromHost && link.Up ? true : null,
         };
         if (!followUp.IsEmpty) target.SetLink(link.Name, followUp, $"creating {Describe(link)}: setting {Attributes(followUp)}");
-        if (link.Peer is { } peer && (peer.Alias is not null || peer.Up))
-        {
-            var peerChange = new LinkChange { Alias = peer.Alias, Up = peer.Up ? true : null };
-            connections.For(peer.Namespace).SetLink(peer.Name, peerChange,
-                $"creating {Describe(link)}: setting {Attributes(peerChange)} of its peer {peer.Namespace}/{peer.Name}");
-        }
+        // The peer cannot be created "up" (ENOTCONN) and its alias is ignored at creation: one SETLINK in its namespace.
+        if (link.Peer is { } peer && (peer.Up || peer.Alias is not null))
+            connections.For(peer.Namespace).SetLink(peer.Name, new LinkChange { Alias = peer.Alias, Up = peer.Up ? true : null },
+                $"creating {Describe(link)}: setting up its peer {Where(peer.Namespace)}/{peer.Name}");
     }
 
     public void Update(LinkObject before, LinkObject after)
@@ -116,9 +114,6 @@ internal sealed class LinkApplier(NamespaceConnections connections)
         {
             Mtu = p.Mtu,
             Mac = p.Mac,
-            // Never up at creation: the kernel configures the far end before the pair is joined,
-            // so IFF_UP there fails with ENOTCONN (veth_open finds no peer yet). It comes up below.
-            Up = false,
             NetnsFd = peerFd is null ? null : (int)peerFd.DangerousGetHandle(),
         }),
         LinkKind.Veth => throw new ArgumentException($"veth {link.Name} has no peer"),

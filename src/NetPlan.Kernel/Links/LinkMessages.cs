@@ -95,7 +95,7 @@ public static class LinkMessages
         {
             case VethData veth:
                 var p = veth.Peer;
-                m.BeginNested(Ifla.VETH_INFO_PEER).Fixed(IfInfo(0, p.Up ? Ifla.IFF_UP : 0, p.Up ? Ifla.IFF_UP : 0));
+                m.BeginNested(Ifla.VETH_INFO_PEER).Fixed(IfInfo(0, 0, 0));
                 if (p.Mtu is { } mtu) m.U32(Ifla.MTU, (uint)mtu);
                 if (p.Mac is { } mac) m.Attr(Ifla.ADDRESS, ParseMac(mac));
                 if (p.Alias is { } alias) m.Chars(Ifla.IFALIAS, alias);

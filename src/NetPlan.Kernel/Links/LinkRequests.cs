@@ -34,7 +34,8 @@ public sealed record VethPeerSpec(string Name)
     public string? Mac { get; init; }
     public string? Alias { get; init; }
     public int? NetnsFd { get; init; }
-    public bool Up { get; init; }
+    // No "up": the kernel opens the peer before the pair is linked and answers ENOTCONN
+    // (veth_open on 6.18); bring the peer up with a SETLINK afterwards.
 }
 
 public sealed record VxlanData(uint Vni, ushort Port) : LinkData
