@@ -1,0 +1,134 @@
+using NetPlan.Core.Planning;
+using NetPlan.Core.State;
+using NetPlan.Kernel;
+using NetPlan.Kernel.Namespaces;
+
+namespace NetPlan.Agent.Apply;
+
+/// <summary>
+/// Executes a host's operations in order. Operations implied by another (ImpliedBy set) are not
+/// executed: the kernel removes those objects itself. A run of link deletions that is exactly one
+/// owned link group is executed as one group delete (one RCU wait instead of one per link).
+/// </summary>
+internal sealed class Applier(NamespaceConnections connections, string etcNetnsDirectory)
+{
+    private readonly LinkApplier _links = new(connections);
+    private readonly SimpleObjectApplier _simple = new(connections, etcNetnsDirectory);
+
+    public ApplyResult Apply(IReadOnlyList<Operation> operations, CancellationToken cancellationToken)
+    {
+        var executed = 0;
+        for (var i = 0; i < operations.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var operation = operations[i];
+            if (operation.ImpliedBy is not null) continue;
+            try
+            {
+                if (GroupDeletion.TryFind(operations, i, out var run) && _links.TryDeleteGroup(run))
+                {
+                    executed += run.Count;
+                    i = run.LastIndex;
+                    continue;
+                }
+                Execute(operation);
+                executed++;
+            }
+            catch (Exception e) when (e is KernelException or ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                throw new ApplyException(operation, i, Describe(operation, e), e);
+            }
+        }
+        return new ApplyResult(executed);
+    }
+
+    private void Execute(Operation operation)
+    {
+        switch (operation.Action)
+        {
+            case ChangeAction.Create:
+                Create(operation.After!);
+                break;
+            case ChangeAction.Delete:
+                Delete(operation.Before!);
+                break;
+            case ChangeAction.Replace:
+                Delete(operation.Before!);
+                Create(operation.After!);
+                break;
+            case ChangeAction.Update:
+                Update(operation.Before!, operation.After!);
+                break;
+        }
+    }
+
+    private void Create(StateObject o)
+    {
+        switch (o)
+        {
+            case NamespaceObject ns: _simple.CreateNamespace(ns); break;
+            case LinkObject link: _links.Create(link); break;
+            default: _simple.Create(o); break;
+        }
+    }
+
+    private void Delete(StateObject o)
+    {
+        switch (o)
+        {
+            case NamespaceObject ns: connections.Delete(ns.Name); break;
+            case LinkObject link: _links.Delete(link); break;
+            default: _simple.Delete(o); break;
+        }
+    }
+
+    private void Update(StateObject before, StateObject after)
+    {
+        switch (after)
+        {
+            case NamespaceObject ns: _simple.UpdateNamespace(ns); break;
+            case LinkObject link: _links.Update((LinkObject)before, link); break;
+            default: _simple.Update(before, after); break;
+        }
+    }
+
+    /// <summary>The kernel's words are already in a KernelException's message ("creating veth x: File exists (kernel: ...)").</summary>
+    private static string Describe(Operation operation, Exception e) => e switch
+    {
+        KernelException => e.Message,
+        _ => $"{Verb(operation.Action)} {operation.Key}: {e.Message}",
+    };
+
+    internal static string Verb(ChangeAction action) => action switch
+    {
+        ChangeAction.Create => "creating",
+        ChangeAction.Update => "updating",
+        ChangeAction.Replace => "replacing",
+        _ => "deleting",
+    };
+}
+
+/// <summary>A run of consecutive link deletions in one namespace sharing one nonzero group.</summary>
+internal sealed record GroupDeletion(string Namespace, uint Group, IReadOnlyList<LinkObject> Links, int LastIndex)
+{
+    public int Count => Links.Count;
+
+    public static bool TryFind(IReadOnlyList<Operation> operations, int start, out GroupDeletion run)
+    {
+        run = null!;
+        if (operations[start] is not { Action: ChangeAction.Delete, Before: LinkObject { Group: not 0 } first }) return false;
+        var links = new List<LinkObject> { first };
+        var last = start;
+        for (var i = start + 1; i < operations.Count; i++)
+        {
+            var op = operations[i];
+            if (op.ImpliedBy is not null) { last = i; continue; } // skipped anyway; does not break the run
+            if (op is not { Action: ChangeAction.Delete, Before: LinkObject link } || link.Namespace != first.Namespace || link.Group != first.Group) break;
+            links.Add(link);
+            last = i;
+        }
+        if (links.Count < 2) return false;
+        run = new GroupDeletion(first.Namespace, first.Group, links, last);
+        return true;
+    }
+}

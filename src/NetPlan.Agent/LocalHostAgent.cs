@@ -1,0 +1,86 @@
+using System.Reflection;
+using NetPlan.Agent.Apply;
+using NetPlan.Agent.Hello;
+using NetPlan.Agent.Observe;
+using NetPlan.Core.Planning;
+using NetPlan.Core.State;
+using NetPlan.Kernel.Namespaces;
+
+namespace NetPlan.Agent;
+
+/// <summary>Where a <see cref="LocalHostAgent"/> finds things. Production uses the defaults.</summary>
+public sealed record LocalHostAgentOptions
+{
+    /// <summary>Named namespaces (`ip netns`): sandboxes live here.</summary>
+    public string NetnsDirectory { get; init; } = NamedNamespaces.DefaultDirectory;
+
+    /// <summary>Per-namespace files (`ip netns exec` bind-mounts /etc/netns/NAME/*): emptied directories here are removed.</summary>
+    public string EtcNetnsDirectory { get; init; } = "/etc/netns";
+
+    /// <summary>
+    /// The namespace that plays "the host" (namespace ""). Null = the agent's own network namespace.
+    /// Tests point it at a throwaway namespace so nothing touches the machine's real host namespace.
+    /// </summary>
+    public string? HostNamespacePath { get; init; }
+}
+
+/// <summary>
+/// The host agent, in process: observes and changes this host's kernel through netlink. The same
+/// object serves `connection: local` directly and `connection: ssh` behind the JSON-lines protocol.
+/// Requests are serialised: rtnetlink takes one global lock anyway, so parallelism gains nothing.
+/// </summary>
+public sealed class LocalHostAgent : IHostAgent
+{
+    private readonly LocalHostAgentOptions _options;
+    private readonly NamespaceConnections _connections;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private IReadOnlyList<LinkKind>? _supportedKinds;
+
+    public LocalHostAgent(LocalHostAgentOptions? options = null)
+    {
+        _options = options ?? new LocalHostAgentOptions();
+        _connections = new NamespaceConnections(new NamedNamespaces(_options.NetnsDirectory), _options.HostNamespacePath);
+    }
+
+    public static string Version =>
+        typeof(LocalHostAgent).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(LocalHostAgent).Assembly.GetName().Version?.ToString() ?? "0.0.0";
+
+    public Task<HostFacts> HelloAsync(CancellationToken cancellationToken = default) => Serialised(Facts, cancellationToken);
+
+    public Task<Observation> ObserveAsync(ObserveScope scope, CancellationToken cancellationToken = default) =>
+        Serialised(() => new Observation(Facts(), new Observer(_connections).Observe(scope)), cancellationToken);
+
+    public Task<ApplyResult> ApplyAsync(IReadOnlyList<Operation> operations, CancellationToken cancellationToken = default) =>
+        Serialised(() => new Applier(_connections, _options.EtcNetnsDirectory).Apply(operations, cancellationToken), cancellationToken);
+
+    /// <summary>Version, kernel, supported kinds (probed once per agent: the only costly part) and the host's interfaces.</summary>
+    private HostFacts Facts()
+    {
+        _supportedKinds ??= LinkKindProbe.Run();
+        var host = _connections.Host;
+        var addresses = host.Addresses().Where(a => a.Scope == 0).ToLookup(a => a.Index, a => a.Cidr);
+        var interfaces = host.Links().Select(l => new HostInterface(l.Name, l.Mtu, l.Up, addresses[l.Index].ToList())).ToList();
+        return new HostFacts(Version, File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), _supportedKinds, interfaces);
+    }
+
+    private async Task<T> Serialised<T>(Func<T> work, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _connections.Dispose();
+        _gate.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,107 @@
+using System.Runtime.InteropServices;
+using NetPlan.Kernel.Interop;
+using NetPlan.Kernel.Netlink;
+
+namespace NetPlan.Kernel.Namespaces;
+
+/// <summary>
+/// Named network namespaces exactly as `ip netns add/delete` make them, so `ip netns exec NAME`,
+/// podman's <c>ns:/run/netns/NAME</c> and systemd's NetworkNamespacePath see the same thing:
+/// a file in a shared-mount directory with the namespace bind-mounted onto it.
+/// </summary>
+public sealed class NamedNamespaces(string directory = NamedNamespaces.DefaultDirectory)
+{
+    public const string DefaultDirectory = "/run/netns";
+
+    private bool _directoryShared;
+
+    public string Directory { get; } = directory;
+
+    /// <summary>The file for <paramref name="name"/>; rejects names that are not a single path component.</summary>
+    public string PathOf(string name)
+    {
+        if (name.Length == 0 || name.Length > 255 || name is "." or ".." || name.Contains('/') || name.Contains('\0'))
+            throw new ArgumentException($"'{name}' is not a valid network namespace name");
+        return Path.Combine(Directory, name);
+    }
+
+    public bool Exists(string name) => File.Exists(PathOf(name));
+
+    public IReadOnlyList<string> List() =>
+        System.IO.Directory.Exists(Directory)
+            ? System.IO.Directory.EnumerateFiles(Directory).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
+            : [];
+
+    /// <summary>`ip netns add NAME`. Throws "File exists" when the name is taken.</summary>
+    public void Add(string name) => AddAndRun(name, () => 0);
+
+    /// <summary>
+    /// `ip netns add NAME`, then runs <paramref name="inside"/> on the thread that is still inside
+    /// the new namespace (e.g. to open its netlink socket without entering it again).
+    /// </summary>
+    public T AddAndRun<T>(string name, Func<T> inside)
+    {
+        var path = PathOf(name);
+        EnsureSharedDirectory();
+        var fd = LibC.open(path, LibC.O_RDONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC, 0);
+        if (fd < 0) throw new KernelException($"creating network namespace {name}", Marshal.GetLastPInvokeError());
+        LibC.close(fd);
+        try
+        {
+            return NamespaceThread.RunInNew(() =>
+            {
+                // /proc/thread-self, not /proc/self: only this thread is in the new namespace.
+                if (LibC.mount("/proc/thread-self/ns/net", path, "none", LibC.MS_BIND, 0) < 0)
+                    throw new KernelException($"creating network namespace {name} (bind mount)", Marshal.GetLastPInvokeError());
+                return inside();
+            });
+        }
+        catch
+        {
+            LibC.umount2(path, LibC.MNT_DETACH);
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    /// <summary>`ip netns delete NAME`: detach the bind mount, remove the file. The namespace dies with its last user.</summary>
+    public void Delete(string name)
+    {
+        var path = PathOf(name);
+        if (!File.Exists(path)) throw new KernelException($"deleting network namespace {name}", 2 /* ENOENT */);
+        LibC.umount2(path, LibC.MNT_DETACH);
+        try { File.Delete(path); }
+        catch (IOException e) { throw new KernelException($"deleting network namespace {name}: {e.Message}", 16 /* EBUSY */); }
+    }
+
+    /// <summary>
+    /// Makes the directory a shared mount point (bind it onto itself first if it is not a mount
+    /// point), so a namespace mounted here is visible in every mount namespace that shares it.
+    /// Locked like iproute2 does (Debian #949235: concurrent `ip netns add` stacked mounts).
+    /// </summary>
+    private void EnsureSharedDirectory()
+    {
+        if (_directoryShared) return;
+        System.IO.Directory.CreateDirectory(Directory);
+        var dirFd = LibC.open(Directory, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
+        if (dirFd < 0) throw new KernelException($"opening {Directory}", Marshal.GetLastPInvokeError());
+        try
+        {
+            if (LibC.flock(dirFd, LibC.LOCK_EX) < 0) throw new KernelException($"locking {Directory}", Marshal.GetLastPInvokeError());
+            var madeMountPoint = false;
+            while (LibC.mount("", Directory, "none", LibC.MS_SHARED | LibC.MS_REC, 0) < 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno != LibC.EINVAL || madeMountPoint) throw new KernelException($"making {Directory} a shared mount", errno);
+                if (LibC.mount(Directory, Directory, "none", LibC.MS_BIND | LibC.MS_REC, 0) < 0)
+                    throw new KernelException($"making {Directory} a mount point", Marshal.GetLastPInvokeError());
+                madeMountPoint = true;
+            }
+            _directoryShared = true;
+        }
+        finally
+        {
+            LibC.close(dirFd); // releases the lock
+        }
+    }
+}

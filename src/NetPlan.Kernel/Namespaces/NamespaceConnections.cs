@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+using NetPlan.Kernel.Interop;
+using NetPlan.Kernel.Netlink;
+
+namespace NetPlan.Kernel.Namespaces;
+
+/// <summary>
+/// One cached rtnetlink connection per network namespace, reused for every request there.
+/// Namespace "" is the host: the namespace at <c>hostNamespacePath</c>, or the caller's own
+/// when that is null (tests point it at a throwaway namespace that plays the host).
+/// </summary>
+public sealed class NamespaceConnections(NamedNamespaces namespaces, string? hostNamespacePath = null) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, RouteConnection> _open = new(StringComparer.Ordinal);
+
+    public NamedNamespaces Namespaces { get; } = namespaces;
+    public string? HostNamespacePath { get; } = hostNamespacePath;
+
+    public RouteConnection Host => For("");
+
+    public RouteConnection For(string ns) => _open.GetOrAdd(ns, n => RouteConnection.Open(PathOf(n)));
+
+    /// <summary>The file of the namespace (null for the host when it is the caller's own).</summary>
+    public string? PathOf(string ns) => ns.Length == 0 ? HostNamespacePath : Namespaces.PathOf(ns);
+
+    /// <summary>
+    /// `ip netns add NAME`; the connection into the new namespace is opened on the thread that
+    /// created it, so creating a sandbox costs no extra namespace switch.
+    /// </summary>
+    public RouteConnection Create(string name)
+    {
+        var connection = Namespaces.AddAndRun(name, () => new RouteConnection(NetlinkSocket.Open(NetlinkSocket.NETLINK_ROUTE)));
+        if (_open.TryRemove(name, out var stale)) stale.Dispose();
+        _open[name] = connection;
+        return connection;
+    }
+
+    /// <summary>`ip netns delete NAME`, closing the cached connection (which would keep the namespace alive).</summary>
+    public void Delete(string name)
+    {
+        if (_open.TryRemove(name, out var connection)) connection.Dispose();
+        Namespaces.Delete(name);
+    }
+
+    /// <summary>
+    /// An open descriptor of a namespace, for IFLA_NET_NS_FD (create a link directly in it) and
+    /// RTM_GETNSID. "/proc/self/ns/net" is the process's own namespace: its main thread never switches.
+    /// </summary>
+    public SafeFileHandle OpenFd(string ns)
+    {
+        var path = PathOf(ns) ?? "/proc/self/ns/net";
+        var fd = LibC.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
+        if (fd < 0)
+            throw new KernelException($"opening network namespace {(ns.Length == 0 ? "of the host" : ns)}", Marshal.GetLastPInvokeError());
+        return new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    public void Dispose()
+    {
+        foreach (var connection in _open.Values) connection.Dispose();
+        _open.Clear();
+    }
+}
