@@ -40,7 +40,8 @@ public sealed class SshAgentConnector
                 OnRetry = args =>
                 {
                     if (onRetry is not null && args.Context.Properties.TryGetValue(NodeKey, out var node))
-                        onRetry(new ConnectRetry(node, args.AttemptNumber + 1, args.Outcome.Exception, args.RetryDelay));
+                        // Polly counts retries from 0: retry 0 follows the first try, so the next try is number AttemptNumber + 2.
+                        onRetry(new ConnectRetry(node, args.AttemptNumber + 2, args.Outcome.Exception, args.RetryDelay));
                     return ValueTask.CompletedTask;
                 },
             })

@@ -9,7 +9,7 @@ namespace NetPlan.EndToEnd.Tests.Lab;
 /// own host key, joined by a switch namespace (a bridge) on 198.51.100.0/24, plus a controller
 /// namespace (198.51.100.2) where ssh and the netplan CLI run. Nothing touches the root network
 /// namespace. Each host has private /run (so /run/netns and sshd's run dir), /etc/netns,
-/// /var/lib/netplan and /sys. The controller has private /run and ~/.ssh, so neither the user's
+/// /var/lib/netplan, /sys and root's home. The controller has private /run and ~/.ssh, so neither the user's
 /// ssh config nor NetPlan's default ControlMaster directory leaks in or out.
 /// </summary>
 public sealed class SshLab : IAsyncDisposable
@@ -121,6 +121,8 @@ public sealed class SshLab : IAsyncDisposable
             """);
     }
 
+    private static readonly string RootHome = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 1 } home ? home : "/root";
+
     private async Task BuildHostAsync(int index)
     {
         var name = $"host{index}";
@@ -141,6 +143,8 @@ public sealed class SshLab : IAsyncDisposable
                 await namespaces.ExecCheckAsync("mkdir", "-p", dir);
                 await namespaces.ExecCheckAsync("mount", "-t", "tmpfs", "-o", "mode=0755", "lab-state", dir);
             }
+            // A home of its own: the test machine's root dotfiles (a slow .bashrc, keys) are not this host's.
+            await namespaces.ExecCheckAsync("mount", "-t", "tmpfs", "-o", "mode=0700", "lab-home", RootHome);
             // sysfs shows the namespace of whoever mounts it: remount so /sys/class/net is this host's.
             await namespaces.ExecCheckAsync("mount", "-t", "sysfs", "lab-sys", "/sys");
             await Cmd.CheckAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", host.HostKeyFile);
