@@ -69,7 +69,7 @@ internal sealed class SimpleObjectApplier(NamespaceConnections connections, stri
             case NeighbourObject or SysctlObject or FileObject:
                 Create(after); // replace-in-place: `neigh replace`, a sysctl write, an atomic file rename
                 break;
-            case RouteObject oldRoute when after is RouteObject newRoute:
+            case RouteObject newRoute when before is RouteObject oldRoute:
                 // The kernel flushes a route when the address its gateway was reachable through goes
                 // (a subnet change deletes that address earlier in the same plan): gone is fine here.
                 var on = connections.For(newRoute.Namespace);
