@@ -52,7 +52,8 @@ public sealed class SshHostAgent : IHostAgent
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try { await _ssh.WaitForExitAsync(wait.Token).ConfigureAwait(false); }
         catch (OperationCanceledException) { return "ssh is still running but the agent stopped answering"; }
-        await _stderr.Completion.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        // ssh has exited; its stderr ends with it (a backgrounded ControlMaster writes to /dev/null).
+        await Task.WhenAny(_stderr.Completion, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
         var said = _stderr.Text;
         return said.Length == 0 ? $"ssh exited with code {_ssh.ExitCode}" : $"ssh exited with code {_ssh.ExitCode}: {said}";
     }
