@@ -147,7 +147,8 @@ static double Time(Action action)
 }
 
 // ---- 4. the same sandboxes through the agent (what `netplan apply` runs): marks, groups, teardown by group ----
-double agentCreate, agentDelete;
+double agentCreate, agentDelete, observeWall, observeCpu;
+int observedObjects;
 {
     using var scratch = new Scratch();
     await using var agent = new LocalHostAgent(new LocalHostAgentOptions { HostNamespacePath = scratch.HostPath });
@@ -169,12 +170,21 @@ double agentCreate, agentDelete;
     }
     delete.AddRange(create.Where(o => o.After is NamespaceObject).Select(o => new Operation(ChangeAction.Delete, o.After, null)));
     agentCreate = Time(() => agent.ApplyAsync(create).GetAwaiter().GetResult());
+
+    // Observing all of it: one dump per namespace and object kind.
+    var scope = new ObserveScope("bench", create.Select(o => o.After).OfType<NamespaceObject>().Select(n => n.Name).ToList(), [], [], []);
+    var process = Process.GetCurrentProcess();
+    var cpuBefore = process.TotalProcessorTime;
+    observedObjects = 0;
+    observeWall = Time(() => observedObjects = agent.ObserveAsync(scope).GetAwaiter().GetResult().State.Objects.Count);
+    process.Refresh();
+    observeCpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
     agentDelete = Time(() =>
     {
         agent.ApplyAsync(delete).GetAwaiter().GetResult(); // the veths go as one group, then the namespaces
         scratch.WaitUntilNoLinks("npa");
     });
-    Console.WriteLine($"agent: create {count} sandboxes {agentCreate:F3} s, delete {agentDelete:F3} s");
+    Console.WriteLine($"agent: create {count} sandboxes {agentCreate:F3} s, observe {observedObjects} objects {observeWall:F3} s ({observeCpu:F3} s CPU), delete {agentDelete:F3} s");
 }
 
 // ---- report ----
@@ -195,7 +205,9 @@ section.AddRange(
 [
     "",
     $"Through the agent (`LocalHostAgent.ApplyAsync`, with ownership marks: lo alias, link alias and group, IFA_PROTO): " +
-    $"{count} sandboxes created in {agentCreate:F3} s; torn down (veths as one group delete, then the namespaces) in {agentDelete:F3} s.",
+    $"{count} sandboxes created in {agentCreate:F3} s; observed ({observedObjects} objects: namespaces, veths with their sandbox ends folded in, addresses) " +
+    $"in {observeWall:F3} s wall, {observeCpu:F3} s CPU (user + system, the agent process); " +
+    $"torn down (veths as one group delete, then the namespaces) in {agentDelete:F3} s.",
     "",
     "Note: a namespace's teardown happens after `netns del` returns, in the kernel's cleanup worker, for whoever",
     "created it. On this shared 2-vCPU machine that cleanup took anywhere from 0.1 s to 120 s for 100 namespaces,",

@@ -38,7 +38,7 @@ public sealed class NamespaceConnections(NamedNamespaces namespaces, string? hos
     /// </summary>
     public RouteConnection Create(string name)
     {
-        var connection = Namespaces.AddAndRun(name, () => new RouteConnection(NetlinkSocket.Open(NetlinkSocket.NETLINK_ROUTE)));
+        var connection = new RouteConnection(Namespaces.AddAndOpen(name, NetlinkSocket.NETLINK_ROUTE));
         if (_open.TryRemove(name, out var stale)) stale.Dispose();
         _open[name] = connection;
         return connection;

@@ -75,3 +75,47 @@ public class NamespaceConnectionsTests
         Assert.Equal(["nptest_probe"], tables);
     }
 }
+
+public class NamespaceWindowTests
+{
+    /// <summary>
+    /// Regression: the runtime once started its background GC thread from inside a namespace
+    /// switch, and that thread kept a deleted sandbox (and its veth pair) alive for two minutes.
+    /// Only the short-lived "netns" threads may ever be outside the process's namespace.
+    /// </summary>
+    [SkippableFact]
+    public void No_runtime_thread_is_left_in_a_sandbox_namespace()
+    {
+        Privileged.Require();
+        var names = Enumerable.Range(0, 40).Select(_ => "nptest-" + Guid.NewGuid().ToString("N")[..10]).ToList();
+        using var connections = new NamespaceConnections(new NamedNamespaces());
+        try
+        {
+            foreach (var name in names)
+            {
+                connections.Create(name);
+                Sysctl.Read(connections.PathOf(name), "net.ipv4.ip_forward");
+                var garbage = new byte[64 * 1024]; // allocation pressure on this thread, GCs along the way
+                GC.KeepAlive(garbage);
+            }
+            GC.Collect();
+
+            var home = new FileInfo("/proc/self/ns/net").LinkTarget;
+            var strays = Directory.GetDirectories("/proc/self/task")
+                .Select(t => (Comm: TryRead(t + "/comm"), Ns: new FileInfo(t + "/ns/net").LinkTarget))
+                .Where(t => t.Ns != home && t.Comm != "netns" && t.Comm is not null)
+                .ToList();
+            Assert.Empty(strays);
+        }
+        finally
+        {
+            foreach (var name in names) ThrowawayNamespace.TryRun("ip", "netns", "del", name);
+        }
+    }
+
+    private static string? TryRead(string path)
+    {
+        try { return File.ReadAllText(path).Trim(); }
+        catch (IOException) { return null; }
+    }
+}
