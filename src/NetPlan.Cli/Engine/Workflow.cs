@@ -31,7 +31,7 @@ internal sealed class Workflow(NodeConnector connector, int parallelism, Progres
         var missing = unreachable.Concat(failedObservations).Select(f => f.Node).ToHashSet(StringComparer.Ordinal);
         var planned = Planned(topology, intent, observed, missing);
         var incomplete = missing.Count > 0 || planned.Count < topology.Nodes.Count;
-        if (planned.Count == 0) return Incomplete(topology, planned);
+        if (incomplete && planned.Count == 0) return Incomplete(topology, planned);
 
         var plan = PlanFor(topology, intent, observed, planned);
         output.Plan(topology.Name, plan);
