@@ -25,6 +25,9 @@ public static class DesiredStateCompiler
         IReadOnlySet<string>? only = null)
     {
         var errors = new List<Diagnostic>();
+        foreach (var service in topology.Services)
+            errors.Add(new Diagnostic(Severity.Error, PlanCodes.ServicesNotBuilt,
+                $"service '{service.Name}': load-balanced services are not built by this version of NetPlan; remove it to plan the rest", service.At));
         var context = new TopologyContext(topology, observedByNode, errors);
         var hosts = new Dictionary<string, DesiredHost>(StringComparer.Ordinal);
         foreach (var node in topology.Nodes.Where(n => only is null || only.Contains(n.Name)))

@@ -28,4 +28,9 @@ public static class PlanCodes
     public const string ForeignObject = "NP0910";
     /// <summary>Two overlay networks of the topology declare the same VNI.</summary>
     public const string DuplicateVni = "NP0911";
+    /// <summary>
+    /// A load-balanced service (`services:`): validated, but no version builds it yet. Planning
+    /// refuses rather than quietly leave out what the file asks for.
+    /// </summary>
+    public const string ServicesNotBuilt = "NP0912";
 }
