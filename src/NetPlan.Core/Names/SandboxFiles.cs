@@ -48,13 +48,20 @@ public static class SandboxFiles
 
     internal static string Hosts(Topology.Topology topology, Sandbox self, Func<string, string, IPAddress?> addressOf)
     {
-        var lines = new List<(IPAddress Address, List<string> Names)>();
+        // One line per address, in first-seen order; a dictionary keeps this linear in the number
+        // of peers (a hosts file is built for every sandbox, so a scan here would be cubic).
+        var order = new List<IPAddress>();
+        var namesAt = new Dictionary<IPAddress, List<string>>();
         void Add(IPAddress? address, IEnumerable<string> names)
         {
             if (address is null) return;
-            var entry = lines.FirstOrDefault(l => l.Address.Equals(address));
-            if (entry.Names is null) lines.Add((address, names.Distinct().ToList()));
-            else entry.Names.AddRange(names.Where(n => !entry.Names.Contains(n)));
+            if (!namesAt.TryGetValue(address, out var list))
+            {
+                namesAt[address] = list = [];
+                order.Add(address);
+            }
+            foreach (var name in names)
+                if (!list.Contains(name)) list.Add(name);
         }
 
         // Its own names first: hostname, sandbox name and its aliases, at its address on each network.
@@ -73,8 +80,8 @@ public static class SandboxFiles
         var text = new StringBuilder();
         text.Append("127.0.0.1\tlocalhost\n");
         text.Append("::1\tlocalhost ip6-localhost ip6-loopback\n");
-        foreach (var (address, names) in lines)
-            text.Append(address).Append('\t').AppendJoin(' ', names).Append('\n');
+        foreach (var address in order)
+            text.Append(address).Append('\t').AppendJoin(' ', namesAt[address]).Append('\n');
         return text.ToString();
     }
 
