@@ -1,3 +1,4 @@
+using NetPlan.Agent.Firewall;
 using NetPlan.Core.Names;
 using NetPlan.Core.State;
 using NetPlan.Kernel.Links;
@@ -77,6 +78,10 @@ internal sealed class Observer(NamespaceConnections connections, string etcNetns
             if (Sysctl.Read(connections.PathOf(sysctl.Namespace), sysctl.Name) is { } value)
                 objects.Add(new SysctlObject(sysctl.Namespace, sysctl.Name, value));
         }
+
+        var firewall = new FirewallTables(connections);
+        foreach (var name in scope.FirewallTables.Distinct(StringComparer.Ordinal))
+            if (firewall.Read("inet", name) is { } table) objects.Add(table);
 
         foreach (var path in scope.Files.Concat(OwnedSandboxFiles(scope.Owner)).Distinct(StringComparer.Ordinal))
             if (File.Exists(path))

@@ -28,4 +28,6 @@ public static class PlanCodes
     public const string ForeignObject = "NP0910";
     /// <summary>Two overlay networks of the topology declare the same VNI.</summary>
     public const string DuplicateVni = "NP0911";
+    /// <summary>A sandbox publishes ports but has no endpoint they could lead to (an IPv4 address on a non-internal bridge or overlay network).</summary>
+    public const string PortsWithoutTarget = "NP0912";
 }

@@ -18,7 +18,11 @@ public sealed record ObserveScope(
     IReadOnlyList<string> Namespaces,
     IReadOnlyList<string> HostLinks,
     IReadOnlyList<string> Files,
-    IReadOnlyList<SysctlRef> Sysctls);
+    IReadOnlyList<SysctlRef> Sysctls)
+{
+    /// <summary>nftables tables (family inet) to read, owned or not: a foreign one of the same name is in the way.</summary>
+    public IReadOnlyList<string> FirewallTables { get; init; } = [];
+}
 
 /// <summary>A sysctl to read: dotted name in a namespace ("" = host).</summary>
 public sealed record SysctlRef(string Namespace, string Name);
