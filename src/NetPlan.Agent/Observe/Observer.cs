@@ -80,8 +80,12 @@ internal sealed class Observer(NamespaceConnections connections, string etcNetns
         }
 
         var firewall = new FirewallTables(connections);
-        foreach (var name in scope.FirewallTables.Distinct(StringComparer.Ordinal))
-            if (firewall.Read("inet", name) is { } table) objects.Add(table);
+        foreach (var table in scope.FirewallTables.Distinct(StringComparer.Ordinal))
+        {
+            var slash = table.IndexOf('/');
+            if (slash < 0) throw new ArgumentException($"firewall table '{table}' in the scope is not family/name");
+            if (firewall.Read(table[..slash], table[(slash + 1)..]) is { } observed) objects.Add(observed);
+        }
 
         foreach (var path in scope.Files.Concat(OwnedSandboxFiles(scope.Owner)).Distinct(StringComparer.Ordinal))
             if (File.Exists(path))

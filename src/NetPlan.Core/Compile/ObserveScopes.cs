@@ -57,7 +57,7 @@ public static class ObserveScopes
             Files: sandboxes.SelectMany(s => SandboxFiles.PathsOf(s.Name)).ToList(),
             Sysctls: sysctls)
         {
-            FirewallTables = [Ownership.FirewallTableName(topology.Name)],
+            FirewallTables = ["inet/" + Ownership.FirewallTableName(topology.Name), "bridge/" + Ownership.FirewallTableName(topology.Name)],
         };
     }
 }

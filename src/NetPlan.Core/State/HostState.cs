@@ -20,7 +20,7 @@ public sealed record ObserveScope(
     IReadOnlyList<string> Files,
     IReadOnlyList<SysctlRef> Sysctls)
 {
-    /// <summary>nftables tables (family inet) to read, owned or not: a foreign one of the same name is in the way.</summary>
+    /// <summary>nftables tables to read as <c>family/name</c> (<c>inet/netplan-shop</c>), owned or not: a foreign one of the same name is in the way.</summary>
     public IReadOnlyList<string> FirewallTables { get; init; } = [];
 }
 

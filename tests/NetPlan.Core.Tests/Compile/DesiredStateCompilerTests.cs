@@ -221,7 +221,7 @@ public class DesiredStateCompilerTests
         Assert.Equal([names.Bridge("front"), "eth1", names.Veth("s", "front")], scope.HostLinks);
         Assert.Equal(["/etc/netns/s/hosts", "/etc/netns/s/resolv.conf", "/etc/netns/s/hostname"], scope.Files);
         Assert.Equal([new SysctlRef("", "net.ipv4.ip_forward"), new SysctlRef("", $"net.ipv4.conf.{names.Bridge("front")}.route_localnet")], scope.Sysctls);
-        Assert.Equal(["netplan-t"], scope.FirewallTables);
+        Assert.Equal(["inet/netplan-t", "bridge/netplan-t"], scope.FirewallTables);
     }
 
     [Fact]

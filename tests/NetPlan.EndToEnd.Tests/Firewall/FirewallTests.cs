@@ -19,6 +19,7 @@ public class FirewallTests
           front: { subnet: 10.81.0.0/24 }
           back: { subnet: 10.82.0.0/24 }
           vault: { subnet: 10.84.0.0/24, internal: true }
+          quiet: { subnet: 10.85.0.0/24, icc: false }
         sandboxes:
           web:
             node: local
@@ -33,6 +34,12 @@ public class FirewallTests
           safe:
             node: local
             networks: { vault: { ipv4_address: 10.84.0.10 } }
+          q1:
+            node: local
+            networks: { quiet: { ipv4_address: 10.85.0.10 } }
+          q2:
+            node: local
+            networks: { quiet: { ipv4_address: 10.85.0.11 } }
         """;
 
     private static async Task<(FirewallLab Lab, string File)> AppliedAsync()
@@ -96,7 +103,7 @@ public class FirewallTests
     }
 
     [SkippableFact]
-    public async Task Firewall_isolates_networks_and_an_internal_network_neither_leaves_nor_can_be_reached()
+    public async Task Firewall_isolates_networks_icc_false_keeps_endpoints_apart_and_an_internal_network_neither_leaves_nor_can_be_reached()
     {
         Privileged.Require();
         var (lab, _) = await AppliedAsync();
@@ -113,6 +120,12 @@ public class FirewallTests
         Assert.False(await host.PingsAsync(FirewallLab.Outside, "10.81.0.10"), "outside must not reach web directly");
         Assert.False(await host.PingsAsync(FirewallLab.Outside, "10.84.0.10"), "outside must not reach the internal sandbox");
         Assert.False(await host.PingsAsync("web", "10.84.0.10"), "front must not reach the internal network");
+
+        // icc: false — the endpoints reach their gateway and the outside, never each other.
+        Assert.True(await host.PingsAsync("q1", "10.85.0.1"), "q1 reaches its gateway");
+        Assert.True(await host.PingsAsync("q2", FirewallLab.OutsideAddress), "q2 leaves through the node");
+        Assert.False(await host.PingsAsync("q1", "10.85.0.11"), "icc: false must keep q1 from q2");
+        Assert.False(await host.PingsAsync("q2", "10.85.0.10"), "icc: false must keep q2 from q1");
 
         // Internal: NetPlan gives it no default route; add one by hand so that only the firewall stands in the way.
         await host.InSandboxCheckAsync("safe", "ip", "route", "add", "default", "via", "10.84.0.1");

@@ -62,6 +62,8 @@ internal sealed class FirewallCompiler(TopologyContext context, Node node, IRead
         var rules = _raw.Concat(_prerouting).Concat(_output).Concat(_forward).Concat(_input).Concat(_postrouting).ToList();
         var table = Ownership.FirewallTableName(Topology);
         host.Add(new FirewallTableObject("inet", table) { Owner = context.Owner, Chains = Chains, Rules = rules }, node.At);
+        if (NoIcc(networks) is { Count: > 0 } bridged)
+            host.Add(new FirewallTableObject("bridge", table) { Owner = context.Owner, Chains = BridgeChains, Rules = bridged }, node.At);
 
         // Forwarding is host-wide, so it is in the plan for the operator to see; an internal-only
         // node forwards nothing and leaves it alone.
@@ -69,6 +71,25 @@ internal sealed class FirewallCompiler(TopologyContext context, Node node, IRead
             host.Add(new SysctlObject("", "net.ipv4.ip_forward", "1") { Owner = context.Owner }, node.At);
         foreach (var network in targetNetworks)
             host.Add(new SysctlObject("", RouteLocalnet(context.Names.Bridge(network.Name)), "1") { Owner = context.Owner }, network.At);
+    }
+
+    public static readonly IReadOnlyList<FirewallChain> BridgeChains = [new(Forward, "filter", "forward", -200)];
+
+    /// <summary>
+    /// <c>icc: false</c>: frames one sandbox's port sends to another port of the bridge are dropped
+    /// in a <c>bridge</c>-family table (the inet hooks never see bridged frames). Frames to the
+    /// bridge itself (the gateway, published ports, the way out) are not forwarded, so they pass.
+    /// Per port rather than per bridge because this kernel refuses <c>meta ibrname</c>.
+    /// </summary>
+    private List<FirewallRule> NoIcc(List<Network> networks)
+    {
+        var rules = new List<FirewallRule>();
+        foreach (var network in networks.Where(n => !n.Icc))
+            foreach (var sandbox in context.Topology.Sandboxes.Where(s => s.Node == node.Name))
+                if (sandbox.Endpoints.Any(e => e.Network == network.Name))
+                    rules.Add(new(Forward, Rule(Iif(context.Names.Veth(sandbox.Name, network.Name)), Drop),
+                        $"{Topology}/network {network.Name}: icc false ({sandbox.Name})"));
+        return rules;
     }
 
     /// <summary>The sysctl that lets a bridge carry packets DNATed from 127.0.0.1 (the kernel drops loopback sources on other devices).</summary>
