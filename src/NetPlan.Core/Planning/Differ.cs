@@ -109,6 +109,8 @@ public static class Differ
                 _ => null,
             };
             if (cause is null || cause == obj.Key || conflicts.Contains(obj.Key)) continue;
+            // A setting of a device that goes goes with it; only one we want is worth a line (to set it again).
+            if (obj is SysctlObject && !desired.ContainsKey(obj.Key)) continue;
 
             if (desired.TryGetValue(obj.Key, out var want))
                 operations[obj.Key] = new Operation(ChangeAction.Create, null, want);
