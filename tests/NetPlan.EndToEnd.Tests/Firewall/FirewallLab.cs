@@ -42,6 +42,17 @@ public sealed class FirewallLab : IDisposable
         }
     }
 
+    /// <summary>
+    /// Makes the outside send 127.0.0.1 to the node, as an attacker on the link would: its own
+    /// loopback routes go from the local table, and 127.0.0.1 is routed via the node's address.
+    /// </summary>
+    public async Task RouteLoopbackToHostAsync()
+    {
+        await Host.InSandboxCheckAsync(Outside, "ip", "route", "del", "local", "127.0.0.0/8", "dev", "lo", "table", "local");
+        await Host.InSandboxCheckAsync(Outside, "ip", "route", "del", "local", "127.0.0.1", "dev", "lo", "table", "local");
+        await Host.InSandboxCheckAsync(Outside, "ip", "route", "add", "127.0.0.1/32", "via", HostAddress, "dev", "eth0", "src", OutsideAddress);
+    }
+
     /// <summary>A TCP listener in <paramref name="where"/> ("" = the host) answering <paramref name="reply"/> to every connection.</summary>
     public Task ListenTcpAsync(string where, int port, string reply) =>
         StartListenerAsync(where, "socat", $"TCP-LISTEN:{port},fork,reuseaddr", $"EXEC:echo {reply}");
@@ -64,6 +75,22 @@ public sealed class FirewallLab : IDisposable
         await Task.Delay(300); // socat binds at once; a probe that fails for another reason is retried anyway
         if (process.HasExited)
             throw new InvalidOperationException($"listener in {(where.Length == 0 ? "host" : where)} exited: {await process.StandardError.ReadToEndAsync()}");
+    }
+
+    /// <summary>A one-way UDP listener appending every datagram to a file in the scratch directory; returns the file's path.</summary>
+    public async Task<string> UdpSinkAsync(string where, int port)
+    {
+        var path = Path.Combine(Host.Directory, $"udp-sink-{where}-{port}");
+        await StartListenerAsync(where, "socat", "-u", $"UDP-RECV:{port},reuseaddr", $"OPEN:{path},creat,append");
+        return path;
+    }
+
+    /// <summary>Sends one UDP datagram holding <paramref name="text"/> and a newline; expects no answer.</summary>
+    public async Task SendUdpAsync(string from, string address, int port, string text)
+    {
+        var start = from.Length == 0 ? Host.StartInfo("socat", "-u", "STDIN", $"UDP:{address}:{port}")
+            : Host.StartInfo("ip", "netns", "exec", from, "socat", "-u", "STDIN", $"UDP:{address}:{port}");
+        (await Cmd.RunAsync(start, text + "\n", TimeSpan.FromSeconds(15))).Check($"sending UDP to {address}:{port}");
     }
 
     /// <summary>What a TCP connection from <paramref name="from"/> ("" = the host) to ADDRESS:PORT reads, or null when it fails.</summary>

@@ -24,7 +24,7 @@ public class FirewallTests
           web:
             node: local
             networks: { front: { ipv4_address: 10.81.0.10 } }
-            ports: ["8080:80", "5353:53/udp", "127.0.0.1:9090:90"]
+            ports: ["8080:80", "5353:53/udp", "127.0.0.1:9090:90", "5454:54/udp"]
           client:
             node: local
             networks: { front: { ipv4_address: 10.81.0.11 } }
@@ -92,6 +92,21 @@ public class FirewallTests
         Assert.Null(await lab.TcpAsync(FirewallLab.Outside, FirewallLab.HostAddress, 9090));
         Assert.Null(await lab.TcpAsync("client", "10.81.0.1", 9090));
         Assert.Null(await lab.TcpAsync("", FirewallLab.HostAddress, 9090));
+
+        // A neighbour on the link that addresses the node's 127.0.0.1 directly (moby#45610): the
+        // outside routes 127.0.0.1 to the node instead of its own loopback. Neither the
+        // loopback-bound port nor a port published on every address answers it.
+        // Replies to such a packet could not leave anyway (a 127.0.0.1 source is martian on the
+        // link), so what counts is whether the request reaches the sandbox: a one-way UDP sink
+        // records every datagram that arrives.
+        await lab.RouteLoopbackToHostAsync();
+        var sink = await lab.UdpSinkAsync("web", 54);
+        await lab.SendUdpAsync(FirewallLab.Outside, "127.0.0.1", 5454, "via-loopback");
+        Assert.Null(await lab.TcpAsync(FirewallLab.Outside, "127.0.0.1", 9090));
+        Assert.Null(await lab.TcpAsync(FirewallLab.Outside, "127.0.0.1", 8080));
+        await lab.SendUdpAsync(FirewallLab.Outside, FirewallLab.HostAddress, 5454, "via-address");
+        var received = await FirewallLab.EventuallyAsync(async () => File.Exists(sink) && File.ReadAllText(sink).Contains("via-address") ? File.ReadAllText(sink) : null);
+        Assert.Equal("via-address\n", received);
 
         // Egress: the outside sees the node's address, not the sandbox's.
         await lab.ListenTcpEchoingPeerAsync(FirewallLab.Outside, 7000);
