@@ -6,7 +6,7 @@ using NetPlan.Agent.Protocol;
 // protocol on stdin/stdout; everything human-readable goes to stderr. Exit codes stay below 255,
 // because ssh uses 255 for its own failures and netplan must be able to tell them apart.
 
-const int Ok = 0, Failed = 1, Usage = 2;
+const int Ok = 0, Usage = 2;
 
 var version = typeof(AgentFactory).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
               ?? typeof(AgentFactory).Assembly.GetName().Version?.ToString() ?? "unknown";
@@ -25,27 +25,4 @@ switch (args)
         return Usage;
 }
 
-static async Task<int> ServeAsync()
-{
-    var stdin = Console.OpenStandardInput();
-    var stdout = Console.OpenStandardOutput();
-    // Only the protocol may write to stdout: anything printed through Console goes to stderr instead.
-    Console.SetOut(Console.Error);
-    using var stop = new CancellationTokenSource();
-    Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-    try
-    {
-        await using var agent = AgentFactory.CreateLocal();
-        await AgentServer.RunAsync(agent, stdin, stdout, stop.Token, Console.Error);
-        return Ok;
-    }
-    catch (OperationCanceledException) when (stop.IsCancellationRequested)
-    {
-        return Failed;
-    }
-    catch (Exception ex)
-    {
-        Console.Error.WriteLine($"netplan-agent: {ex.Message}");
-        return Failed;
-    }
-}
+static Task<int> ServeAsync() => AgentServer.ServeStandardStreamsAsync(AgentFactory.CreateLocal, "netplan-agent");

@@ -8,5 +8,6 @@ var root = new RootCommand("NetPlan: declarative multi-host container networking
     ConvergeCommands.Plan(),
     ConvergeCommands.Apply(),
     ConvergeCommands.Destroy(),
+    AgentCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -29,24 +29,50 @@ static double Time(Action action)
 }
 
 // ---- 1. veth pairs, created and deleted one by one ----
+// Creation runs three rounds, alternating who goes first, and reports each side's best round:
+// on a shared 2-vCPU machine one round is at the mercy of whatever else holds the RTNL lock.
 {
-    using var lib = new Scratch();
-    using var ip = new Scratch();
-    using var host = RouteConnection.Open(lib.HostPath);
-    var create = Time(() =>
+    var scratches = new List<Scratch>();
+    try
     {
-        for (var i = 0; i < count; i++)
-            host.CreateLink(new NewLink($"npb{i}", "veth") { Data = new VethData(new VethPeerSpec($"npb{i}p")) }, $"creating veth npb{i}");
-    });
-    var ipCreate = Time(() => Shell.Batch(ip.Host, Enumerable.Range(0, count).Select(i => $"link add npb{i} type veth peer name npb{i}p")));
-    Row($"create {count} veth pairs", create, ipCreate, "`ip -batch`: `link add … type veth peer name …`");
+        double create = double.MaxValue, ipCreate = double.MaxValue;
+        Scratch lib = null!, ip = null!;
+        for (var round = 0; round < 3; round++)
+        {
+            // Only one round's links exist at a time: remove the previous round's and let the kernel settle.
+            foreach (var old in scratches) old.Dispose();
+            scratches.Clear();
+            if (round > 0) Thread.Sleep(3000);
+            lib = new Scratch();
+            ip = new Scratch();
+            scratches.AddRange([lib, ip]);
+            double Library()
+            {
+                using var host = RouteConnection.Open(lib.HostPath);
+                return Time(() =>
+                {
+                    for (var i = 0; i < count; i++)
+                        host.CreateLink(new NewLink($"npb{i}", "veth") { Data = new VethData(new VethPeerSpec($"npb{i}p")) }, $"creating veth npb{i}");
+                });
+            }
+            double Iproute2() => Time(() => Shell.Batch(ip.Host, Enumerable.Range(0, count).Select(i => $"link add npb{i} type veth peer name npb{i}p")));
+            if (round % 2 == 0) { create = Math.Min(create, Library()); ipCreate = Math.Min(ipCreate, Iproute2()); }
+            else { ipCreate = Math.Min(ipCreate, Iproute2()); create = Math.Min(create, Library()); }
+        }
+        Row($"create {count} veth pairs (best of 3)", create, ipCreate, "`ip -batch`: `link add … type veth peer name …`");
 
-    var delete = Time(() =>
+        using var host = RouteConnection.Open(lib.HostPath);
+        var delete = Time(() =>
+        {
+            for (var i = 0; i < count; i++) host.DeleteLink($"npb{i}", $"deleting veth npb{i}");
+        });
+        var ipDelete = Time(() => Shell.Batch(ip.Host, Enumerable.Range(0, count).Select(i => $"link del npb{i}")));
+        Row($"delete {count} veth pairs one by one", delete, ipDelete, "`ip -batch`: `link del …`");
+    }
+    finally
     {
-        for (var i = 0; i < count; i++) host.DeleteLink($"npb{i}", $"deleting veth npb{i}");
-    });
-    var ipDelete = Time(() => Shell.Batch(ip.Host, Enumerable.Range(0, count).Select(i => $"link del npb{i}")));
-    Row($"delete {count} veth pairs one by one", delete, ipDelete, "`ip -batch`: `link del …`");
+        foreach (var scratch in scratches) scratch.Dispose();
+    }
 }
 
 // ---- 2. veth pairs deleted as one group ----
@@ -101,24 +127,28 @@ static double Time(Action action)
     });
     Row($"create {count} sandboxes", create, ipCreate, "`ip -batch` of `netns add`, `ip -n HOST -batch` of `link add … netns …`, one `ip -n NAME -batch` per sandbox (address, up)");
 
-    var calls = 0.0;
-    var delete = Time(() =>
+    // Deleting a namespace is quick; the kernel then dismantles it (and the veth pairs in it)
+    // asynchronously, in batches (cleanup_net). Both figures are reported: the calls, and the time
+    // until the host-side veth ends are really gone.
+    double delete = 0, ipDelete = 0;
+    var deleteGone = Time(() =>
     {
-        calls = Time(() => { foreach (var name in libNames) connections.Delete(name); });
+        delete = Time(() => { foreach (var name in libNames) connections.Delete(name); });
         lib.WaitUntilNoLinks("nps");
     });
-    Console.WriteLine($"  (library: the {count} netns deletions themselves took {calls:F3} s; the rest is the kernel's asynchronous cleanup)");
-    var ipDelete = Time(() =>
+    var ipDeleteGone = Time(() =>
     {
-        Shell.Batch(null, ipNames.Select(n => $"netns del {n}"));
+        ipDelete = Time(() => Shell.Batch(null, ipNames.Select(n => $"netns del {n}")));
         ip.WaitUntilNoLinks("nps");
     });
     connections.Dispose();
-    Row($"delete {count} sandboxes (until host ends are gone)", delete, ipDelete, "`ip -batch`: `netns del …`");
+    Row($"delete {count} sandboxes", delete, ipDelete, "`ip -batch`: `netns del …`");
+    Row($"… until the kernel has dismantled them", deleteGone, ipDeleteGone, "(asynchronous kernel cleanup; varies widely, see note)");
 }
 
 // ---- 4. the same sandboxes through the agent (what `netplan apply` runs): marks, groups, teardown by group ----
-double agentCreate, agentDelete;
+double agentCreate, agentDelete, observeWall, observeCpu;
+int observedObjects;
 {
     using var scratch = new Scratch();
     await using var agent = new LocalHostAgent(new LocalHostAgentOptions { HostNamespacePath = scratch.HostPath });
@@ -140,12 +170,21 @@ double agentCreate, agentDelete;
     }
     delete.AddRange(create.Where(o => o.After is NamespaceObject).Select(o => new Operation(ChangeAction.Delete, o.After, null)));
     agentCreate = Time(() => agent.ApplyAsync(create).GetAwaiter().GetResult());
+
+    // Observing all of it: one dump per namespace and object kind.
+    var scope = new ObserveScope("bench", create.Select(o => o.After).OfType<NamespaceObject>().Select(n => n.Name).ToList(), [], [], []);
+    var process = Process.GetCurrentProcess();
+    var cpuBefore = process.TotalProcessorTime;
+    observedObjects = 0;
+    observeWall = Time(() => observedObjects = agent.ObserveAsync(scope).GetAwaiter().GetResult().State.Objects.Count);
+    process.Refresh();
+    observeCpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
     agentDelete = Time(() =>
     {
         agent.ApplyAsync(delete).GetAwaiter().GetResult(); // the veths go as one group, then the namespaces
         scratch.WaitUntilNoLinks("npa");
     });
-    Console.WriteLine($"agent: create {count} sandboxes {agentCreate:F3} s, delete {agentDelete:F3} s");
+    Console.WriteLine($"agent: create {count} sandboxes {agentCreate:F3} s, observe {observedObjects} objects {observeWall:F3} s ({observeCpu:F3} s CPU), delete {agentDelete:F3} s");
 }
 
 // ---- report ----
@@ -166,7 +205,14 @@ section.AddRange(
 [
     "",
     $"Through the agent (`LocalHostAgent.ApplyAsync`, with ownership marks: lo alias, link alias and group, IFA_PROTO): " +
-    $"{count} sandboxes created in {agentCreate:F3} s; torn down (veths as one group delete, then the namespaces) in {agentDelete:F3} s.",
+    $"{count} sandboxes created in {agentCreate:F3} s; observed ({observedObjects} objects: namespaces, veths with their sandbox ends folded in, addresses) " +
+    $"in {observeWall:F3} s wall, {observeCpu:F3} s CPU (user + system, the agent process); " +
+    $"torn down (veths as one group delete, then the namespaces) in {agentDelete:F3} s.",
+    "",
+    "Note: a namespace's teardown happens after `netns del` returns, in the kernel's cleanup worker, for whoever",
+    "created it. On this shared 2-vCPU machine that cleanup took anywhere from 0.1 s to 120 s for 100 namespaces,",
+    "with namespaces made by `ip netns add` just as with the library's, so the second sandbox-deletion row measures",
+    "the kernel (and whatever else the machine is doing), not the two clients.",
     "",
 ]);
 WriteSection(report, section);

@@ -35,7 +35,7 @@ set -euo pipefail
 mount -t tmpfs bench-run /run; mkdir -p /run/netns /etc/netns; mount -t tmpfs bench-etc /etc/netns
 ip link set lo up
 last=""; t0=0
-step() { local now; now=$(date +%s.%N); [ -n "$last" ] && echo "$last $(echo "$now - $t0" | bc)"; last="$1"; t0=$now; }
+step() { local now; now=$(date +%s.%N); if [ -n "$last" ]; then echo "$last $(echo "$now - $t0" | bc)"; fi; last="$1"; t0=$now; }
 source "$1"
 step end
 HOST

@@ -24,15 +24,15 @@ internal sealed class Applier(NamespaceConnections connections, string etcNetnsD
         {
             cancellationToken.ThrowIfCancellationRequested();
             var operation = operations[i];
-            if (operation.ImpliedBy is not null) continue;
             try
             {
                 if (GroupDeletion.TryFind(operations, i, out var run) && _links.TryDeleteGroup(run))
                 {
-                    executed += run.Count;
+                    executed += run.Executed;
                     i = run.LastIndex;
                     continue;
                 }
+                if (operation.ImpliedBy is not null) continue;
                 Execute(operation);
                 executed++;
             }
@@ -146,8 +146,13 @@ internal sealed class Applier(NamespaceConnections connections, string etcNetnsD
     };
 }
 
-/// <summary>A run of consecutive link deletions in one namespace sharing one nonzero group.</summary>
-internal sealed record GroupDeletion(string Namespace, uint Group, IReadOnlyList<LinkObject> Links, int LastIndex)
+/// <summary>
+/// A run of consecutive link deletions in one namespace sharing one nonzero group. Links whose
+/// deletion is implied (a veth whose sandbox namespace goes) belong to the run too: the kernel
+/// would remove them only asynchronously after the namespace, one RCU wait each, while one group
+/// delete removes them all at once, and leaves the namespaces empty and cheap to delete.
+/// </summary>
+internal sealed record GroupDeletion(string Namespace, uint Group, IReadOnlyList<LinkObject> Links, int LastIndex, int Executed)
 {
     public int Count => Links.Count;
 
@@ -157,16 +162,19 @@ internal sealed record GroupDeletion(string Namespace, uint Group, IReadOnlyList
         if (operations[start] is not { Action: ChangeAction.Delete, Before: LinkObject { Group: not 0 } first }) return false;
         var links = new List<LinkObject> { first };
         var last = start;
+        var executed = operations[start].ImpliedBy is null ? 1 : 0;
         for (var i = start + 1; i < operations.Count; i++)
         {
             var op = operations[i];
-            if (op.ImpliedBy is not null) { last = i; continue; } // skipped anyway; does not break the run
-            if (op is not { Action: ChangeAction.Delete, Before: LinkObject link } || link.Namespace != first.Namespace || link.Group != first.Group) break;
-            links.Add(link);
+            var sameGroup = op is { Action: ChangeAction.Delete, Before: LinkObject link } && link.Namespace == first.Namespace && link.Group == first.Group;
+            if (!sameGroup && op.ImpliedBy is not null) { last = i; continue; } // skipped anyway; does not break the run
+            if (!sameGroup) break;
+            links.Add((LinkObject)op.Before!);
+            if (op.ImpliedBy is null) executed++;
             last = i;
         }
         if (links.Count < 2) return false;
-        run = new GroupDeletion(first.Namespace, first.Group, links, last);
+        run = new GroupDeletion(first.Namespace, first.Group, links, last, executed);
         return true;
     }
 }

@@ -15,7 +15,7 @@ internal static class LinkKindProbe
     public static IReadOnlyList<LinkKind> Run()
     {
         // The socket holds the only reference to the namespace: closing it destroys both.
-        using var socket = NamespaceThread.RunInNew(() => NetlinkSocket.Open(NetlinkSocket.NETLINK_ROUTE));
+        using var socket = NetlinkSocket.OpenInNewNamespace(NetlinkSocket.NETLINK_ROUTE);
         using var connection = new RouteConnection(socket);
         var supported = new List<LinkKind>();
 

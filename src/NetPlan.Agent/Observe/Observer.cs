@@ -1,4 +1,5 @@
 using NetPlan.Agent.Firewall;
+using NetPlan.Kernel;
 using NetPlan.Core.Names;
 using NetPlan.Core.State;
 using NetPlan.Kernel.Links;
@@ -105,8 +106,25 @@ internal sealed class Observer(NamespaceConnections connections, string etcNetns
     {
         var named = scope.Namespaces.ToHashSet(StringComparer.Ordinal);
         foreach (var ns in connections.Namespaces.List())
-            if (!named.Contains(ns) && Ownership.OwnerFromAlias(connections.For(ns).Link(Ownership.NamespaceMarkLink)?.Alias) == scope.Owner)
+            if (!named.Contains(ns) && Ownership.OwnerFromAlias(LoopbackAlias(ns)) == scope.Owner)
                 yield return ns;
+    }
+
+    /// <summary>
+    /// A namespace's mark, read through a socket that is closed again: a cached one would keep
+    /// other people's namespaces alive. One that vanished since it was listed is not ours.
+    /// </summary>
+    private string? LoopbackAlias(string ns)
+    {
+        try
+        {
+            using var peek = RouteConnection.Open(connections.PathOf(ns));
+            return peek.Link(Ownership.NamespaceMarkLink)?.Alias;
+        }
+        catch (KernelException e) when (e.IsNotFound || e.Errno == 22 /* EINVAL: not a namespace (any more) */)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -11,6 +11,35 @@ namespace NetPlan.Agent.Protocol;
 public static class AgentServer
 {
     /// <param name="log">Where to describe unexpected failures in full (stderr for the binary); never the protocol stream.</param>
+    /// <summary>
+    /// Serves one agent on this process's stdin/stdout until stdin ends: what `netplan-agent serve`
+    /// and `netplan agent` run. Only the protocol writes to stdout (Console output is sent to
+    /// stderr); returns the process exit code (0, or 1 on failure — never 255, which is ssh's own).
+    /// </summary>
+    public static async Task<int> ServeStandardStreamsAsync(Func<IHostAgent> createAgent, string program)
+    {
+        var stdin = Console.OpenStandardInput();
+        var stdout = Console.OpenStandardOutput();
+        Console.SetOut(Console.Error);
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        try
+        {
+            await using var agent = createAgent();
+            await RunAsync(agent, stdin, stdout, stop.Token, Console.Error);
+            return 0;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return 1;
+        }
+        catch (Exception ex)
+        {
+            Console.Error.WriteLine($"{program}: {ex.Message}");
+            return 1;
+        }
+    }
+
     public static async Task RunAsync(IHostAgent agent, Stream input, Stream output, CancellationToken cancellationToken, TextWriter? log = null)
     {
         using var reader = JsonLineReader.Open(input);

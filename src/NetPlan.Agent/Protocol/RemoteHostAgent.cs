@@ -85,7 +85,9 @@ public sealed class RemoteHostAgent : IHostAgent
         {
             // The read loop may have failed between the check above and registering: check again.
             if (_lost is { } lostNow) throw lostNow;
-            await _writer.WriteAsync(new ProtocolRequest(id, method, parameters), ProtocolJson.Default.ProtocolRequest, cancellationToken)
+            // The write itself is not cancellable: a half-written line would garble the stream for
+            // every later call. Cancelling only stops waiting for the reply.
+            await _writer.WriteAsync(new ProtocolRequest(id, method, parameters), ProtocolJson.Default.ProtocolRequest, CancellationToken.None)
                 .ConfigureAwait(false);
             return await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -60,10 +60,14 @@ internal static class ConvergeCommands
         if (topology is null) return Workflow.Failure;
 
         var colour = !json && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
+        var progress = new Progress(Console.Error, quiet: json);
         var connector = new NodeConnector(
-            new SshAgentConnector(new SshOptions()),
+            // A node that does not answer is named at its first failed try (one connect timeout),
+            // not only after every retry has run out.
+            new SshAgentConnector(new SshOptions(), onRetry: retry => progress.Warn(
+                $"node '{retry.Node}': {retry.Error?.Message ?? "no answer"}; try {retry.NextAttempt} in {retry.Delay.TotalSeconds:0.0} s")),
             (_, _) => ValueTask.FromResult<IHostAgent>(new LocalHostAgent()));
-        var workflow = new Workflow(connector, parallelism, new Progress(Console.Error, quiet: json),
+        var workflow = new Workflow(connector, parallelism, progress,
             new PlanOutput(Console.Out, Console.Error, json, colour));
         try
         {

@@ -1,3 +1,4 @@
+using NetPlan.Core.Compile;
 using NetPlan.Core.Planning;
 using NetPlan.Core.State;
 using NetPlan.Core.Topology;
@@ -20,18 +21,24 @@ internal sealed class Workflow(NodeConnector connector, int parallelism, Progres
     {
         var (fleet, unreachable) = await Fleet.ConnectAsync(topology, connector, parallelism, progress, ct);
         await using var _ = fleet;
-        // Planning needs every node: IPAM and overlay entries span nodes, so a partial observation
-        // could renumber or unwire what lives on the missing node. Name each one and stop.
-        if (Report(unreachable)) return Failure;
+        Report(unreachable);
 
         var (observed, failedObservations) = await fleet.ObserveAsync(node => Planner.ScopeFor(topology, node), ct);
-        if (Report(failedObservations)) return Failure;
+        Report(failedObservations);
 
-        var plan = PlanFor(topology, intent, observed);
+        // The nodes that could not be observed are not converged and the run fails, but the others
+        // still are when what they must hold cannot depend on the missing ones (no shared network).
+        var missing = unreachable.Concat(failedObservations).Select(f => f.Node).ToHashSet(StringComparer.Ordinal);
+        var planned = Planned(topology, intent, observed, missing);
+        var incomplete = missing.Count > 0 || planned.Count < topology.Nodes.Count;
+        if (incomplete && planned.Count == 0) return Incomplete(topology, planned);
+
+        var plan = PlanFor(topology, intent, observed, planned);
         output.Plan(topology.Name, plan);
         if (plan.HasErrors) return Failure;
-        if (intent == Intent.Plan) return detailedExitCode && plan.HasChanges ? ChangesPresent : Success;
-        if (!plan.HasChanges || dryRun) return Success;
+        if (intent == Intent.Plan)
+            return incomplete ? Incomplete(topology, planned) : detailedExitCode && plan.HasChanges ? ChangesPresent : Success;
+        if (!plan.HasChanges || dryRun) return incomplete ? Incomplete(topology, planned) : Success;
 
         var failedApplies = await fleet.ApplyAsync(plan.Hosts, ct);
         var applyFailed = Report(failedApplies);
@@ -39,17 +46,41 @@ internal sealed class Workflow(NodeConnector connector, int parallelism, Progres
         // Verify: the hosts must now hold exactly the desired state. Whatever still differs is
         // reported by object and attribute path, even after a failed apply (it shows what was left).
         var (after, failedVerifications) = await fleet.ObserveAsync(node => Planner.ScopeFor(topology, node), ct);
-        if (Report(failedVerifications)) return Failure;
-        var residual = PlanFor(topology, intent, after);
+        if (Report(failedVerifications.Where(f => planned.Contains(f.Node)).ToList())) return Failure;
+        var residual = PlanFor(topology, intent, after, planned);
         var verified = output.Verification(residual);
         if (applyFailed || !verified) return Failure;
 
         output.Complete(intent, plan.Summary);
-        return Success;
+        return incomplete ? Incomplete(topology, planned) : Success;
     }
 
-    private static PlanResult PlanFor(Topology topology, Intent intent, IReadOnlyDictionary<string, Observation> observed) =>
-        intent == Intent.Destroy ? Planner.PlanDestroy(topology, observed) : Planner.Plan(topology, observed);
+    /// <summary>
+    /// The observed nodes this run converges: all of them for destroy (removing what a node owns
+    /// depends on nothing else), else those <see cref="IndependentNodes"/> does not hold back.
+    /// </summary>
+    private IReadOnlySet<string> Planned(Topology topology, Intent intent, IReadOnlyDictionary<string, Observation> observed, IReadOnlySet<string> missing)
+    {
+        var heldBack = intent == Intent.Destroy
+            ? new Dictionary<string, string>()
+            : IndependentNodes.HeldBack(topology, missing);
+        foreach (var (node, reason) in heldBack.Where(h => observed.ContainsKey(h.Key)))
+            progress.Error($"node '{node}': not planned: {reason}");
+        return observed.Keys.Where(n => !heldBack.ContainsKey(n)).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>Ends a run that left nodes out: the others were handled, and the exit code says the run failed.</summary>
+    private int Incomplete(Topology topology, IReadOnlySet<string> planned)
+    {
+        var left = topology.Nodes.Select(n => n.Name).Where(n => !planned.Contains(n)).ToList();
+        progress.Error($"the run is incomplete: {left.Count} of {topology.Nodes.Count} node(s) not converged ({string.Join(", ", left)})");
+        return Failure;
+    }
+
+    private static PlanResult PlanFor(Topology topology, Intent intent, IReadOnlyDictionary<string, Observation> observed, IReadOnlySet<string> planned) =>
+        intent == Intent.Destroy
+            ? Planner.PlanDestroy(topology.Name, topology.Nodes.Where(n => planned.Contains(n.Name)).Select(n => (n.Name, observed[n.Name].State)))
+            : Planner.Plan(topology, observed, planned.Count == topology.Nodes.Count ? null : planned);
 
     private bool Report(IReadOnlyList<NodeFailure> failures)
     {

@@ -20,12 +20,17 @@ public static class DesiredStateCompiler
     public const int VxlanPort = 4789;
     public const int DefaultBridgeMtu = 1500;
 
-    public static CompileResult Compile(Topology.Topology topology, IReadOnlyDictionary<string, Observation> observedByNode)
+    /// <param name="only">Compile just these nodes (a run in which the others could not be observed; see <see cref="IndependentNodes"/>); null: every node.</param>
+    public static CompileResult Compile(Topology.Topology topology, IReadOnlyDictionary<string, Observation> observedByNode,
+        IReadOnlySet<string>? only = null)
     {
         var errors = new List<Diagnostic>();
+        foreach (var service in topology.Services)
+            errors.Add(new Diagnostic(Severity.Error, PlanCodes.ServicesNotBuilt,
+                $"service '{service.Name}': load-balanced services are not built by this version of NetPlan; remove it to plan the rest", service.At));
         var context = new TopologyContext(topology, observedByNode, errors);
         var hosts = new Dictionary<string, DesiredHost>(StringComparer.Ordinal);
-        foreach (var node in topology.Nodes)
+        foreach (var node in topology.Nodes.Where(n => only is null || only.Contains(n.Name)))
         {
             if (!observedByNode.TryGetValue(node.Name, out var observation))
             {

@@ -28,6 +28,11 @@ public static class PlanCodes
     public const string ForeignObject = "NP0910";
     /// <summary>Two overlay networks of the topology declare the same VNI.</summary>
     public const string DuplicateVni = "NP0911";
+    /// <summary>
+    /// A load-balanced service (`services:`): validated, but no version builds it yet. Planning
+    /// refuses rather than quietly leave out what the file asks for.
+    /// </summary>
+    public const string ServicesNotBuilt = "NP0912";
     /// <summary>A sandbox publishes ports but has no endpoint they could lead to (an IPv4 address on a non-internal bridge or overlay network).</summary>
-    public const string PortsWithoutTarget = "NP0912";
+    public const string PortsWithoutTarget = "NP0913";
 }

@@ -26,13 +26,18 @@ public static class Planner
     public static ObserveScope ScopeFor(Topology.Topology topology, string node) => ObserveScopes.For(topology, node);
 
     /// <summary>Plans every node of the topology against what was observed there.</summary>
-    public static PlanResult Plan(Topology.Topology topology, IReadOnlyDictionary<string, Observation> observedByNode)
+    /// <param name="only">
+    /// Plan just these nodes, when the others could not be observed; the caller keeps it to nodes
+    /// <see cref="IndependentNodes"/> does not hold back, so their plans are what a full run would make. Null: every node.
+    /// </param>
+    public static PlanResult Plan(Topology.Topology topology, IReadOnlyDictionary<string, Observation> observedByNode,
+        IReadOnlySet<string>? only = null)
     {
-        var compiled = DesiredStateCompiler.Compile(topology, observedByNode);
+        var compiled = DesiredStateCompiler.Compile(topology, observedByNode, only);
         var errors = new List<Diagnostic>(compiled.Errors);
         var hosts = new List<HostPlan>();
         // Nodes that compiled are diffed even when others failed, so conflicts are reported in the same run.
-        foreach (var node in topology.Nodes)
+        foreach (var node in topology.Nodes.Where(n => only is null || only.Contains(n.Name)))
         {
             if (!compiled.Hosts.TryGetValue(node.Name, out var desired)) continue;
             var observed = observedByNode[node.Name].State;

@@ -33,13 +33,16 @@ public sealed class NamedNamespaces(string directory = NamedNamespaces.DefaultDi
             : [];
 
     /// <summary>`ip netns add NAME`. Throws "File exists" when the name is taken.</summary>
-    public void Add(string name) => AddAndRun(name, () => 0);
+    public void Add(string name) => Create(name, null);
 
     /// <summary>
-    /// `ip netns add NAME`, then runs <paramref name="inside"/> on the thread that is still inside
-    /// the new namespace (e.g. to open its netlink socket without entering it again).
+    /// `ip netns add NAME` and a socket of <paramref name="netlinkProtocol"/> opened inside the new
+    /// namespace by the same thread, so creating a sandbox needs no second namespace switch.
     /// </summary>
-    public T AddAndRun<T>(string name, Func<T> inside)
+    public NetlinkSocket AddAndOpen(string name, int netlinkProtocol) =>
+        NetlinkSocket.FromDescriptor(Create(name, netlinkProtocol), netlinkProtocol);
+
+    private int Create(string name, int? netlinkProtocol)
     {
         var path = PathOf(name);
         EnsureSharedDirectory();
@@ -48,13 +51,14 @@ public sealed class NamedNamespaces(string directory = NamedNamespaces.DefaultDi
         LibC.close(fd);
         try
         {
+            // /proc/thread-self, not /proc/self: only this thread is in the new namespace.
+            const string self = "/proc/thread-self/ns/net";
+            var protocol = netlinkProtocol ?? -1;
             return NamespaceThread.RunInNew(() =>
-            {
-                // /proc/thread-self, not /proc/self: only this thread is in the new namespace.
-                if (LibC.mount("/proc/thread-self/ns/net", path, "none", LibC.MS_BIND, 0) < 0)
-                    throw new KernelException($"creating network namespace {name} (bind mount)", Marshal.GetLastPInvokeError());
-                return inside();
-            });
+                LibC.mount(self, path, "none", LibC.MS_BIND, 0) < 0 ? -1
+                : protocol < 0 ? 0
+                : LibC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol),
+                $"creating network namespace {name}");
         }
         catch
         {

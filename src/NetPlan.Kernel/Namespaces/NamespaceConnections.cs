@@ -7,13 +7,15 @@ using NetPlan.Kernel.Netlink;
 namespace NetPlan.Kernel.Namespaces;
 
 /// <summary>
-/// One cached rtnetlink connection per network namespace, reused for every request there.
+/// One cached rtnetlink connection (and one netfilter socket) per network namespace, reused for
+/// every request there.
 /// Namespace "" is the host: the namespace at <c>hostNamespacePath</c>, or the caller's own
 /// when that is null (tests point it at a throwaway namespace that plays the host).
 /// </summary>
 public sealed class NamespaceConnections(NamedNamespaces namespaces, string? hostNamespacePath = null) : IDisposable
 {
     private readonly ConcurrentDictionary<string, RouteConnection> _open = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, NetlinkSocket> _netfilter = new(StringComparer.Ordinal);
 
     public NamedNamespaces Namespaces { get; } = namespaces;
     public string? HostNamespacePath { get; } = hostNamespacePath;
@@ -21,6 +23,11 @@ public sealed class NamespaceConnections(NamedNamespaces namespaces, string? hos
     public RouteConnection Host => For("");
 
     public RouteConnection For(string ns) => _open.GetOrAdd(ns, n => RouteConnection.Open(PathOf(n)));
+
+    /// <summary>The cached NETLINK_NETFILTER socket of a namespace (nftables batches go through it).</summary>
+    public NetlinkSocket Netfilter(string ns) => _netfilter.GetOrAdd(ns, n => PathOf(n) is { } path
+        ? NetlinkSocket.OpenIn(path, NetlinkSocket.NETLINK_NETFILTER)
+        : NetlinkSocket.Open(NetlinkSocket.NETLINK_NETFILTER));
 
     /// <summary>The file of the namespace (null for the host when it is the caller's own).</summary>
     public string? PathOf(string ns) => ns.Length == 0 ? HostNamespacePath : Namespaces.PathOf(ns);
@@ -31,7 +38,7 @@ public sealed class NamespaceConnections(NamedNamespaces namespaces, string? hos
     /// </summary>
     public RouteConnection Create(string name)
     {
-        var connection = Namespaces.AddAndRun(name, () => new RouteConnection(NetlinkSocket.Open(NetlinkSocket.NETLINK_ROUTE)));
+        var connection = new RouteConnection(Namespaces.AddAndOpen(name, NetlinkSocket.NETLINK_ROUTE));
         if (_open.TryRemove(name, out var stale)) stale.Dispose();
         _open[name] = connection;
         return connection;
@@ -41,6 +48,7 @@ public sealed class NamespaceConnections(NamedNamespaces namespaces, string? hos
     public void Delete(string name)
     {
         if (_open.TryRemove(name, out var connection)) connection.Dispose();
+        if (_netfilter.TryRemove(name, out var netfilter)) netfilter.Dispose();
         Namespaces.Delete(name);
     }
 
@@ -60,6 +68,8 @@ public sealed class NamespaceConnections(NamedNamespaces namespaces, string? hos
     public void Dispose()
     {
         foreach (var connection in _open.Values) connection.Dispose();
+        foreach (var socket in _netfilter.Values) socket.Dispose();
         _open.Clear();
+        _netfilter.Clear();
     }
 }

@@ -48,12 +48,24 @@ public static class Sysctl
     private static SafeFileHandle? OpenIn(string? netnsPath, string name, int flags, string verb)
     {
         var path = PathOf(name);
-        int Open() => LibC.open(path, flags | LibC.O_CLOEXEC, 0);
-        var (fd, errno) = netnsPath is null
-            ? (Open(), Marshal.GetLastPInvokeError())
-            : NamespaceThread.Run(netnsPath, () => (Open(), Marshal.GetLastPInvokeError()));
-        if (fd >= 0) return new SafeFileHandle(fd, ownsHandle: true);
-        if (errno == 2) return null;
-        throw new KernelException($"{verb} sysctl {name}", errno);
+        var openFlags = flags | LibC.O_CLOEXEC;
+        try
+        {
+            int fd;
+            if (netnsPath is null)
+            {
+                fd = LibC.open(path, openFlags, 0);
+                if (fd < 0) throw new KernelException($"{verb} sysctl {name}", Marshal.GetLastPInvokeError());
+            }
+            else
+            {
+                fd = NamespaceThread.Run(netnsPath, () => LibC.open(path, openFlags, 0), $"{verb} sysctl {name}");
+            }
+            return new SafeFileHandle(fd, ownsHandle: true);
+        }
+        catch (KernelException e) when (e.Errno == 2 /* ENOENT: no such sysctl */)
+        {
+            return null;
+        }
     }
 }

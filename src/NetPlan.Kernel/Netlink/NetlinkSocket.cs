@@ -40,6 +40,16 @@ public sealed unsafe class NetlinkSocket : IDisposable
     {
         var fd = LibC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol);
         if (fd < 0) throw Errno("opening netlink socket");
+        return FromDescriptor(fd, protocol);
+    }
+
+    /// <summary>
+    /// Configures and binds a netlink socket created elsewhere (e.g. inside another namespace by
+    /// <see cref="NamespaceThread"/>): a socket belongs to the namespace it was created in, so
+    /// everything after socket() can happen on any thread.
+    /// </summary>
+    public static NetlinkSocket FromDescriptor(int fd, int protocol)
+    {
         try
         {
             SetInt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUFFORCE, 4 << 20, optional: true);
@@ -63,12 +73,19 @@ public sealed unsafe class NetlinkSocket : IDisposable
 
     /// <summary>
     /// Opens a socket inside the network namespace at <paramref name="netnsPath"/> (e.g.
-    /// <c>/run/netns/web</c>). The namespace is entered on a dedicated thread that makes only
-    /// P/Invoke calls and then ends: the CLR never schedules other work on it, so no pool thread
-    /// is ever left in a foreign namespace.
+    /// <c>/run/netns/web</c>): only socket() runs inside the namespace (see <see cref="NamespaceThread"/>).
     /// </summary>
     public static NetlinkSocket OpenIn(string netnsPath, int protocol) =>
-        NamespaceThread.Run(netnsPath, () => Open(protocol));
+        FromDescriptor(NamespaceThread.Run(netnsPath, () => LibC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol),
+            $"opening a netlink socket in {netnsPath}"), protocol);
+
+    /// <summary>
+    /// Opens a socket in a brand-new, unnamed network namespace that nothing else references:
+    /// closing the socket destroys the namespace (used to probe what the kernel supports).
+    /// </summary>
+    public static NetlinkSocket OpenInNewNamespace(int protocol) =>
+        FromDescriptor(NamespaceThread.RunInNew(() => LibC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol),
+            "opening a netlink socket in a new network namespace"), protocol);
 
     /// <summary>Sends a request that must be acknowledged; throws <see cref="KernelException"/> naming <paramref name="operation"/>.</summary>
     public void Request(MessageWriter message, string operation)

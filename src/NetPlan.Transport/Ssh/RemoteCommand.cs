@@ -34,6 +34,21 @@ public sealed record RemoteCommand
     /// <summary>Starts the agent on the protocol: JSON lines on stdin/stdout.</summary>
     public static RemoteCommand ServeAgent(string digest, bool sudo) => new(Sudo(sudo).Concat([AgentPath(digest), "serve"]));
 
+    /// <summary>
+    /// <see cref="ServeAgent"/>, but only after checking the file's digest in the same remote
+    /// process that then becomes the agent (no window between check and exec, and one round trip
+    /// instead of two). Exits <see cref="AgentMissingExitCode"/> when the agent is absent or differs.
+    /// </summary>
+    public static RemoteCommand ServeVerifiedAgent(string digest, bool sudo)
+    {
+        var path = AgentPath(digest);
+        var script = $"echo \"{digest}  {path}\" | sha256sum --check --status 2>/dev/null || exit {AgentMissingExitCode}; exec {path} serve";
+        return new(Sudo(sudo).Concat(["sh", "-c", $"'{script}'"]));
+    }
+
+    /// <summary>What <see cref="ServeVerifiedAgent"/> exits with when the node lacks this agent build. netplan-agent itself never exits with it.</summary>
+    public const int AgentMissingExitCode = 97;
+
     public static RemoteCommand AgentVersion(string digest, bool sudo) => new(Sudo(sudo).Concat([AgentPath(digest), "--version"]));
 
     public static string AgentDirectory(string digest) => $"{AgentRoot}/{ValidDigest(digest)}";

@@ -99,8 +99,13 @@ public sealed class SshAgentConnector
     private async Task<SshHostAgent> TryConnectAsync(SshTarget target, CancellationToken cancellationToken)
     {
         var agent = _agent.Value;
-        var shipping = await ShipAgentAsync(target, agent, cancellationToken).ConfigureAwait(false);
-        return await StartAgentAsync(target, agent, shipping, cancellationToken).ConfigureAwait(false);
+        // Usually the node already has this build: verify-and-start is then the only round trip.
+        var session = await StartAgentAsync(target, agent, AgentShipping.AlreadyPresent, cancellationToken).ConfigureAwait(false);
+        if (session is not null) return session;
+        await ShipAgentAsync(target, agent, cancellationToken).ConfigureAwait(false);
+        return await StartAgentAsync(target, agent, AgentShipping.Uploaded, cancellationToken).ConfigureAwait(false)
+               ?? throw new SshException(target.Node, SshFailure.RemoteCommandFailed,
+                   $"{target.Node}: the agent was uploaded and verified, but the node still reports it missing; is {RemoteCommand.AgentRoot} writable and persistent?");
     }
 
     private async Task<AgentShipping> ShipAgentAsync(SshTarget target, AgentBinary agent, CancellationToken cancellationToken)
@@ -135,9 +140,10 @@ public sealed class SshAgentConnector
         if (run.ExitCode != 0) throw SshException.FromExit(target.Node, step, run.ExitCode, run.Stderr);
     }
 
-    private async Task<SshHostAgent> StartAgentAsync(SshTarget target, AgentBinary agent, AgentShipping shipping, CancellationToken cancellationToken)
+    /// <summary>Starts the verified agent and says hello; null when the node lacks this exact build.</summary>
+    private async Task<SshHostAgent?> StartAgentAsync(SshTarget target, AgentBinary agent, AgentShipping shipping, CancellationToken cancellationToken)
     {
-        var arguments = SshCommandLine.Build(target, _options, RemoteCommand.ServeAgent(agent.Sha256, target.Settings.Sudo));
+        var arguments = SshCommandLine.Build(target, _options, RemoteCommand.ServeVerifiedAgent(agent.Sha256, target.Settings.Sudo));
         var process = SshProcess.Start(_options, arguments);
         var session = new SshHostAgent(target.Node, process, new StderrTail(process.StandardError), shipping, SshCommandLine.ControlPath(target, _options));
         try
@@ -149,6 +155,7 @@ public sealed class SshAgentConnector
         {
             await session.DisposeAsync().ConfigureAwait(false);
             if (ex is OperationCanceledException) throw;
+            if (session.ExitCode == RemoteCommand.AgentMissingExitCode) return null;
             // Before hello nothing has happened on the node, so a dropped connection may be retried.
             if (session.ExitCode is { } code) throw SshException.FromExit(target.Node, "starting the agent", code, session.Stderr);
             throw new SshException(target.Node, SshFailure.Connection, $"{target.Node}: {ex.Message}", inner: ex);

@@ -33,8 +33,11 @@ public sealed class SshHostAgent : IHostAgent
     /// <summary>The ControlMaster socket this session multiplexes over.</summary>
     public string ControlPath { get; }
 
-    /// <summary>ssh's exit code once the session ended, for the connector's classification.</summary>
-    internal int? ExitCode => _ssh.HasExited ? _ssh.ExitCode : null;
+    private int? _exitCode;
+    private bool _disposed;
+
+    /// <summary>ssh's exit code once the session ended, for the connector's classification (kept after dispose).</summary>
+    internal int? ExitCode => _disposed ? _exitCode : _ssh.HasExited ? _ssh.ExitCode : null;
 
     internal string Stderr => _stderr.Text;
 
@@ -52,18 +55,22 @@ public sealed class SshHostAgent : IHostAgent
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try { await _ssh.WaitForExitAsync(wait.Token).ConfigureAwait(false); }
         catch (OperationCanceledException) { return "ssh is still running but the agent stopped answering"; }
-        await _stderr.Completion.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        // ssh has exited; its stderr ends with it (a backgrounded ControlMaster writes to /dev/null).
+        await Task.WhenAny(_stderr.Completion, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
         var said = _stderr.Text;
         return said.Length == 0 ? $"ssh exited with code {_ssh.ExitCode}" : $"ssh exited with code {_ssh.ExitCode}: {said}";
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
         // Closing the agent's stdin ends `serve`; then the session ends by itself.
         await _remote.DisposeAsync().ConfigureAwait(false);
         using var wait = new CancellationTokenSource(RemoteHostAgent.DisposeGrace);
         try { await _ssh.WaitForExitAsync(wait.Token).ConfigureAwait(false); }
         catch (OperationCanceledException) { SshProcess.Kill(_ssh); }
+        _exitCode = _ssh.HasExited ? _ssh.ExitCode : null;
+        _disposed = true;
         _ssh.Dispose();
     }
 }

@@ -49,8 +49,11 @@ public sealed class LocalHost : IDisposable
     }
 
     /// <summary>Runs the real CLI (the built netplan.dll) inside this host.</summary>
-    public Task<Cmd.Result> NetplanAsync(params string[] arguments) =>
-        Cmd.RunAsync(_host.StartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "netplan.dll"), .. arguments]), timeout: TimeSpan.FromMinutes(5));
+    public Task<Cmd.Result> NetplanAsync(params string[] arguments) => NetplanWithInputAsync(null, arguments);
+
+    /// <summary>Runs the real CLI inside this host with <paramref name="stdin"/> as its input.</summary>
+    public Task<Cmd.Result> NetplanWithInputAsync(string? stdin, params string[] arguments) =>
+        Cmd.RunAsync(_host.StartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "netplan.dll"), .. arguments]), stdin, TimeSpan.FromMinutes(5));
 
     public Task<Cmd.Result> ExecAsync(string program, params string[] arguments) => _host.ExecAsync(program, arguments);
 

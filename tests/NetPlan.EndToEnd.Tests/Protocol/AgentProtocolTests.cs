@@ -140,6 +140,29 @@ public sealed class AgentProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_cancelled_call_stops_waiting_and_the_connection_keeps_working()
+    {
+        // No server yet: the request sits unanswered until the test plays the agent.
+        var client = new RemoteHostAgent(_fromAgent.Reader.AsStream(), _toAgent.Writer.AsStream(), "node-d");
+        await using var _ = client;
+        using var cancel = new CancellationTokenSource();
+        var call = client.ObserveAsync(new ObserveScope("demo", [], [], [], []), cancel.Token);
+        var first = JsonDocument.Parse(await ReadLineAsync(_toAgent.Reader)).RootElement.GetProperty("id").GetInt64();
+
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+
+        // The late reply to the cancelled call is dropped; the next call gets its own reply.
+        var next = client.ApplyAsync([]);
+        var second = JsonDocument.Parse(await ReadLineAsync(_toAgent.Reader)).RootElement.GetProperty("id").GetInt64();
+        await _fromAgent.Writer.WriteAsync(Encoding.UTF8.GetBytes(
+            "{\"id\":" + first + ",\"result\":{\"facts\":{},\"state\":{\"objects\":[]}}}\n" +
+            "{\"id\":" + second + ",\"result\":{\"executed\":0}}\n"));
+        Assert.Equal(0, (await next).Executed);
+        await _fromAgent.Writer.CompleteAsync();
+    }
+
+    [Fact]
     public async Task Closing_the_client_ends_the_server_loop()
     {
         Start(new ScriptedHostAgent());

@@ -28,6 +28,17 @@ public sealed class RemoteCommandTests
         Assert.Equal(6, words.Count);
     }
 
+    [Fact]
+    public void The_agent_is_started_only_after_its_digest_checks_out_in_the_same_remote_process()
+    {
+        var path = $"/var/lib/netplan/agent/{Digest}/netplan-agent";
+
+        var words = RemoteCommand.ServeVerifiedAgent(Digest, sudo: false).Words;
+
+        Assert.Equal(["sh", "-c", $"'echo \"{Digest}  {path}\" | sha256sum --check --status 2>/dev/null || exit 97; exec {path} serve'"], words);
+        Assert.Equal(97, RemoteCommand.AgentMissingExitCode);
+    }
+
     [Theory]
     [InlineData("0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef")]
     [InlineData("0123456789abcdef")]
@@ -37,5 +48,6 @@ public sealed class RemoteCommandTests
     {
         Assert.Throws<ArgumentException>(() => RemoteCommand.UploadAgent(digest, sudo: false));
         Assert.Throws<ArgumentException>(() => RemoteCommand.ServeAgent(digest, sudo: false));
+        Assert.Throws<ArgumentException>(() => RemoteCommand.ServeVerifiedAgent(digest, sudo: false));
     }
 }

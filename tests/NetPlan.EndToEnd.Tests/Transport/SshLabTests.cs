@@ -24,6 +24,21 @@ public sealed class SshLabTests(SshLabFixture fixture)
     }
 
     [SkippableFact]
+    public async Task A_program_run_in_the_controller_reaches_the_hosts_with_its_own_private_ssh_state()
+    {
+        Privileged.Require();
+        var lab = await fixture.LabAsync();
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+        var ssh = await Cmd.RunAsync(lab.ControllerCommand("ssh", "-F", lab.SshConfigFile, "-o", "BatchMode=yes", "--", lab.Hosts[2].Name, "true"));
+        var sshDir = await Cmd.RunAsync(lab.ControllerCommand("ls", "-A", Path.Combine(home, ".ssh")));
+
+        ssh.Check("ssh from the controller");
+        // The controller's ~/.ssh is a private, empty tmpfs: the user's keys and config stay out of the lab.
+        Assert.Equal("", sshDir.Check("ls ~/.ssh in the controller").Stdout.Trim());
+    }
+
+    [SkippableFact]
     public async Task Hosts_have_private_state_directories_and_reach_each_other_on_the_switch()
     {
         Privileged.Require();

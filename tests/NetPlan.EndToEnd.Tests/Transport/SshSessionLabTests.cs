@@ -43,6 +43,26 @@ public sealed class SshSessionLabTests(SshLabFixture fixture)
         Assert.Equal([$"{host.Address}/24"], facts.Interfaces.Single().Addresses);
         Assert.Empty(observation.State.Objects);
         Assert.Equal(2, applied.Executed);
+        // The next session finds the same build there and starts it without shipping.
+        await using var next = await connector.ConnectAsync(host.Node());
+        Assert.Equal(AgentShipping.AlreadyPresent, Assert.IsType<SshHostAgent>(next).Shipping);
+    }
+
+    [SkippableFact]
+    public async Task A_damaged_agent_is_never_started_it_is_shipped_again_first()
+    {
+        Privileged.Require();
+        var lab = await fixture.LabAsync();
+        var host = lab.Hosts[2];
+        var ssh = new SshAgentConnector(lab.SshOptions, () => ScriptedAgent);
+        await ssh.EnsureAgentAsync(host.Node());
+        // Same size, different content: only the digest can tell.
+        await host.ExecCheckAsync("sed", "-i", "s/scripted/tampered/", RemoteCommand.AgentPath(ScriptedAgent.Sha256));
+
+        await using var agent = await ssh.ConnectAsync(host.Node());
+
+        Assert.Equal(AgentShipping.Uploaded, agent.Shipping);
+        Assert.Equal("scripted", (await agent.HelloAsync()).AgentVersion);
     }
 
     [SkippableFact]

@@ -70,6 +70,34 @@ public class NamedNamespacesTests
         Assert.Contains("npt-keep", existing.Exec("ip", "-o", "link"));
     }
 
+    [SkippableFact]
+    public void A_private_directory_is_made_a_shared_mount_point_and_holds_real_namespaces()
+    {
+        Privileged.Require();
+        var directory = "/run/" + NewName() + "-dir";
+        var store = new NamedNamespaces(directory);
+        try
+        {
+            store.Add("web");
+
+            Assert.Equal(["web"], store.List());
+            Assert.Contains($" {directory} ", File.ReadAllText("/proc/self/mountinfo")); // bound onto itself
+            // A namespace of its own, usable by anyone who opens the file.
+            var links = ThrowawayNamespace.Run("nsenter", "--net=" + store.PathOf("web"), "ip", "-o", "link");
+            Assert.Single(links.Trim().Split('\n'));
+            Assert.DoesNotContain("web", ThrowawayNamespace.Run("ip", "netns", "list").Split('\n')); // not in /run/netns
+
+            store.Delete("web");
+            Assert.Empty(store.List());
+        }
+        finally
+        {
+            if (File.Exists(Path.Combine(directory, "web"))) { ThrowawayNamespace.TryRun("umount", "-l", Path.Combine(directory, "web")); }
+            ThrowawayNamespace.TryRun("umount", "-l", directory);
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("..")]
