@@ -20,8 +20,10 @@ public sealed record ObserveScope(
     IReadOnlyList<string> Files,
     IReadOnlyList<SysctlRef> Sysctls)
 {
-    /// <summary>nftables tables to read as <c>family/name</c> (<c>inet/netplan-shop</c>), owned or not: a foreign one of the same name is in the way.</summary>
-    public IReadOnlyList<string> FirewallTables { get; init; } = [];
+    /// <summary>nftables tables to read as <c>family/name</c> (<c>inet/netplan-shop</c>), owned or not: a foreign one of the same name is in the way.
+    /// An older client sends no such field; the JSON source generator then assigns null, read as none.</summary>
+    public IReadOnlyList<string> FirewallTables { get => _firewallTables; init => _firewallTables = value ?? []; }
+    private readonly IReadOnlyList<string> _firewallTables = [];
 }
 
 /// <summary>A sysctl to read: dotted name in a namespace ("" = host).</summary>

@@ -181,4 +181,14 @@ public class FirewallCompilerTests
         Assert.Equal(PlanCodes.ForeignObject, error.Code);
         Assert.Contains("nftables table inet netplan-t exists on node n and is not owned by topology 't'", error.Message);
     }
+
+    [Fact]
+    public void A_scope_from_a_client_that_knows_no_firewall_reads_no_tables_rather_than_null()
+    {
+        var scope = JsonSerializer.Deserialize(
+            """{"owner":"t","namespaces":[],"host_links":[],"files":[],"sysctls":[]}""", StateJson.Default.ObserveScope)!;
+        Assert.Empty(scope.FirewallTables);
+        var roundTrip = JsonSerializer.Deserialize(JsonSerializer.Serialize(Planner.ScopeFor(Two(Bridge("front", "10.1.0.0/24"), Bridge("back", "10.2.0.0/24")), "n"), StateJson.Default.ObserveScope), StateJson.Default.ObserveScope)!;
+        Assert.Equal(["inet/netplan-t", "bridge/netplan-t"], roundTrip.FirewallTables);
+    }
 }
