@@ -1,3 +1,4 @@
+using NetPlan.Agent.Firewall;
 using NetPlan.Core.Planning;
 using NetPlan.Core.State;
 using NetPlan.Kernel;
@@ -14,6 +15,7 @@ internal sealed class Applier(NamespaceConnections connections, string etcNetnsD
 {
     private readonly LinkApplier _links = new(connections);
     private readonly SimpleObjectApplier _simple = new(connections, etcNetnsDirectory);
+    private readonly FirewallTables _firewall = new(connections);
 
     public ApplyResult Apply(IReadOnlyList<Operation> operations, CancellationToken cancellationToken)
     {
@@ -101,6 +103,7 @@ internal sealed class Applier(NamespaceConnections connections, string etcNetnsD
         {
             case NamespaceObject ns: _simple.CreateNamespace(ns); break;
             case LinkObject link: _links.Create(link); break;
+            case FirewallTableObject table: _firewall.Write(table); break;
             default: _simple.Create(o); break;
         }
     }
@@ -111,6 +114,7 @@ internal sealed class Applier(NamespaceConnections connections, string etcNetnsD
         {
             case NamespaceObject ns: connections.Delete(ns.Name); break;
             case LinkObject link: _links.Delete(link); break;
+            case FirewallTableObject table: _firewall.Delete(table); break;
             default: _simple.Delete(o); break;
         }
     }
@@ -121,6 +125,7 @@ internal sealed class Applier(NamespaceConnections connections, string etcNetnsD
         {
             case NamespaceObject ns: _simple.UpdateNamespace(ns); break;
             case LinkObject link: _links.Update((LinkObject)before, link); break;
+            case FirewallTableObject table: _firewall.Write(table); break; // one transaction replaces the whole table
             default: _simple.Update(before, after); break;
         }
     }

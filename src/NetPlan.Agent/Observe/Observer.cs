@@ -1,3 +1,4 @@
+using NetPlan.Agent.Firewall;
 using NetPlan.Kernel;
 using NetPlan.Core.Names;
 using NetPlan.Core.State;
@@ -77,6 +78,14 @@ internal sealed class Observer(NamespaceConnections connections, string etcNetns
             if (sysctl.Namespace.Length > 0 && !connections.Namespaces.Exists(sysctl.Namespace)) continue;
             if (Sysctl.Read(connections.PathOf(sysctl.Namespace), sysctl.Name) is { } value)
                 objects.Add(new SysctlObject(sysctl.Namespace, sysctl.Name, value));
+        }
+
+        var firewall = new FirewallTables(connections);
+        foreach (var table in scope.FirewallTables.Distinct(StringComparer.Ordinal))
+        {
+            var slash = table.IndexOf('/');
+            if (slash < 0) throw new ArgumentException($"firewall table '{table}' in the scope is not family/name");
+            if (firewall.Read(table[..slash], table[(slash + 1)..]) is { } observed) objects.Add(observed);
         }
 
         foreach (var path in scope.Files.Concat(OwnedSandboxFiles(scope.Owner)).Distinct(StringComparer.Ordinal))

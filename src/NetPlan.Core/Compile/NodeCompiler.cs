@@ -1,3 +1,4 @@
+using NetPlan.Core.Compile.Firewall;
 using NetPlan.Core.Names;
 using System.Net;
 using NetPlan.Core.Diagnostics;
@@ -27,6 +28,7 @@ internal sealed class NodeCompiler(TopologyContext context, Node node, HostFacts
                 CompileNetwork(network, mtu);
         foreach (var sandbox in sandboxes)
             CompileSandbox(sandbox);
+        new FirewallCompiler(context, node, _mtu.Keys).Compile(_host);
         return _host.Build();
     }
 

@@ -1,3 +1,4 @@
+using NetPlan.Core.Compile.Firewall;
 using NetPlan.Core.Names;
 using NetPlan.Core.Naming;
 using NetPlan.Core.State;
@@ -20,6 +21,7 @@ public static class ObserveScopes
         var placement = new NetworkPlacement(topology);
         var sandboxes = topology.Sandboxes.Where(s => s.Node == node).ToList();
         var links = new List<string>();
+        var sysctls = new List<SysctlRef>();
         foreach (var network in topology.Networks)
         {
             if (!placement.IsOn(network, node)) continue;
@@ -27,10 +29,12 @@ public static class ObserveScopes
             {
                 case Driver.Bridge:
                     links.Add(names.Bridge(network.Name));
+                    sysctls.Add(new SysctlRef("", FirewallCompiler.RouteLocalnet(names.Bridge(network.Name))));
                     break;
                 case Driver.Overlay:
                     links.Add(names.Bridge(network.Name));
                     links.Add(names.Vxlan(network.Name));
+                    sysctls.Add(new SysctlRef("", FirewallCompiler.RouteLocalnet(names.Bridge(network.Name))));
                     break;
                 case Driver.Macvlan or Driver.Ipvlan when network.Parent is not null:
                     links.Add(network.Parent);
@@ -43,11 +47,17 @@ public static class ObserveScopes
                 if (drivers[endpoint.Network] is Driver.Bridge or Driver.Overlay)
                     links.Add(names.Veth(sandbox.Name, endpoint.Network));
 
+        // The firewall table and the forwarding switch whenever the node has a network with a bridge;
+        // the table is read even when none is wanted, so a removed network's table is still deleted.
+        if (sysctls.Count > 0) sysctls.Insert(0, new SysctlRef("", "net.ipv4.ip_forward"));
         return new ObserveScope(
             topology.Name,
             sandboxes.Select(s => s.Name).ToList(),
             links.Distinct(StringComparer.Ordinal).ToList(),
             Files: sandboxes.SelectMany(s => SandboxFiles.PathsOf(s.Name)).ToList(),
-            Sysctls: []);
+            Sysctls: sysctls)
+        {
+            FirewallTables = ["inet/" + Ownership.FirewallTableName(topology.Name), "bridge/" + Ownership.FirewallTableName(topology.Name)],
+        };
     }
 }

@@ -105,10 +105,12 @@ public static class Differ
                 RouteObject r => NamespaceCause(r.Namespace) ?? LinkCause(r.Namespace, r.Device),
                 NeighbourObject n => NamespaceCause(n.Namespace) ?? LinkCause(n.Namespace, n.Link),
                 FdbObject f => NamespaceCause(f.Namespace) ?? LinkCause(f.Namespace, f.Link),
-                SysctlObject s => NamespaceCause(s.Namespace),
+                SysctlObject s => NamespaceCause(s.Namespace) ?? LinkCause(s.Namespace, OperationOrder.InterfaceOf(s)),
                 _ => null,
             };
             if (cause is null || cause == obj.Key || conflicts.Contains(obj.Key)) continue;
+            // A setting of a device that goes goes with it; only one we want is worth a line (to set it again).
+            if (obj is SysctlObject && !desired.ContainsKey(obj.Key)) continue;
 
             if (desired.TryGetValue(obj.Key, out var want))
                 operations[obj.Key] = new Operation(ChangeAction.Create, null, want);
@@ -131,6 +133,7 @@ public static class Differ
         NamespaceObject n => $"network namespace '{n.Name}'",
         LinkObject { Namespace.Length: 0 } l => $"link {l.Name}",
         LinkObject l => $"link {l.Name} in network namespace '{l.Namespace}'",
+        FirewallTableObject t => $"nftables table {t.Family} {t.Name}",
         _ => obj.Key,
     };
 }

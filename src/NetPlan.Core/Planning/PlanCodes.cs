@@ -33,4 +33,6 @@ public static class PlanCodes
     /// refuses rather than quietly leave out what the file asks for.
     /// </summary>
     public const string ServicesNotBuilt = "NP0912";
+    /// <summary>A sandbox publishes ports but has no endpoint they could lead to (an IPv4 address on a non-internal bridge or overlay network).</summary>
+    public const string PortsWithoutTarget = "NP0913";
 }

@@ -39,6 +39,11 @@ public static class StateComparer
             case (FileObject o, FileObject d):
                 Update(changes, "content", o.Content != d.Content);
                 break;
+            case (FirewallTableObject o, FirewallTableObject d):
+                // Replaced whole in one kernel transaction either way; "update" says nothing is torn down first.
+                Update(changes, "chains", !o.Chains.SequenceEqual(d.Chains));
+                Update(changes, "rules", !o.Rules.SequenceEqual(d.Rules));
+                break;
             case (AddressObject, AddressObject) or (FdbObject, FdbObject):
                 break; // every attribute is part of the key
             default:

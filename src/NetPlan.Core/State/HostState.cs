@@ -18,7 +18,13 @@ public sealed record ObserveScope(
     IReadOnlyList<string> Namespaces,
     IReadOnlyList<string> HostLinks,
     IReadOnlyList<string> Files,
-    IReadOnlyList<SysctlRef> Sysctls);
+    IReadOnlyList<SysctlRef> Sysctls)
+{
+    /// <summary>nftables tables to read as <c>family/name</c> (<c>inet/netplan-shop</c>), owned or not: a foreign one of the same name is in the way.
+    /// An older client sends no such field; the JSON source generator then assigns null, read as none.</summary>
+    public IReadOnlyList<string> FirewallTables { get => _firewallTables; init => _firewallTables = value ?? []; }
+    private readonly IReadOnlyList<string> _firewallTables = [];
+}
 
 /// <summary>A sysctl to read: dotted name in a namespace ("" = host).</summary>
 public sealed record SysctlRef(string Namespace, string Name);

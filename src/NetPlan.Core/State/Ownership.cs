@@ -63,4 +63,14 @@ public static class Ownership
         var space = rest.IndexOf(' ');
         return space < 0 ? rest : rest[..space];
     }
+
+    /// <summary>The nftables table (family inet) of a topology on every node.</summary>
+    public static string FirewallTableName(string topology) => "netplan-" + topology;
+
+    /// <summary>The comment on a topology's nftables table: a same-named table without it is foreign.</summary>
+    public static string FirewallMark(string topology) => AliasPrefix + topology;
+
+    /// <summary>The owning topology read back from a table comment, or null.</summary>
+    public static string? OwnerFromFirewallComment(string? comment) =>
+        comment is not null && comment.StartsWith(AliasPrefix, StringComparison.Ordinal) ? comment[AliasPrefix.Length..] : null;
 }

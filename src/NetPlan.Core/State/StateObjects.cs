@@ -19,6 +19,7 @@ namespace NetPlan.Core.State;
 [JsonDerivedType(typeof(FdbObject), "fdb")]
 [JsonDerivedType(typeof(SysctlObject), "sysctl")]
 [JsonDerivedType(typeof(FileObject), "file")]
+[JsonDerivedType(typeof(FirewallTableObject), "firewall_table")]
 public abstract record StateObject
 {
     /// <summary>Stable identity used by the diff, e.g. <c>link:web/eth0</c>. Unique within a host.</summary>
@@ -134,4 +135,40 @@ public sealed record SysctlObject(string Namespace, string Name, string Value) :
 public sealed record FileObject(string Path, string Content) : StateObject
 {
     public override string Key => $"file:{Path}";
+}
+
+/// <summary>
+/// One nftables table NetPlan owns (one per topology per node, family <c>inet</c>), held as a value:
+/// its chains and its rules in nft's own syntax (<c>iifname "npb-x" oifname != "npb-x" drop</c>),
+/// in evaluation order. The Core never sees netlink; the agent translates these lines to and from
+/// the kernel's bytecode, and a rule it cannot read back is reported in a form that never equals
+/// a desired one, so hand edits always show as drift. Ownership is the table's comment.
+/// </summary>
+public sealed record FirewallTableObject(string Family, string Name) : StateObject
+{
+    public override string Key => $"nftables:{Family}/{Name}";
+
+    public IReadOnlyList<FirewallChain> Chains { get; init; } = [];
+    public IReadOnlyList<FirewallRule> Rules { get; init; } = [];
+
+    public bool Equals(FirewallTableObject? other) =>
+        other is not null && Family == other.Family && Name == other.Name && Owner == other.Owner
+        && Chains.SequenceEqual(other.Chains) && Rules.SequenceEqual(other.Rules);
+
+    public override int GetHashCode() => HashCode.Combine(Family, Name, Owner, Chains.Count, Rules.Count);
+}
+
+/// <summary>A base chain: where it hooks in (nft's names: <c>nat</c>/<c>filter</c>, <c>prerouting</c>, ...) and at which priority.</summary>
+public sealed record FirewallChain(string Name, string Type, string Hook, int Priority)
+{
+    /// <summary>What a packet no rule decided meets: NetPlan's chains accept (it only ever adds restrictions).</summary>
+    public string Policy { get; init; } = "accept";
+
+    public override string ToString() => $"chain {Name} {{ type {Type} hook {Hook} priority {Priority}; policy {Policy}; }}";
+}
+
+/// <summary>A rule of a chain, as nft prints it (without the comment), and the comment naming what it serves.</summary>
+public sealed record FirewallRule(string Chain, string Text, string? Comment = null)
+{
+    public override string ToString() => $"{Chain}: {Text}{(Comment is null ? "" : $" comment \"{Comment}\"")}";
 }

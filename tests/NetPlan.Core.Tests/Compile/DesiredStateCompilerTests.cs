@@ -28,7 +28,7 @@ public class DesiredStateCompilerTests
         var bridge = names.Bridge("front");
         var veth = names.Veth("web", "front");
 
-        Assert.Equal(9, state.Objects.Count); // + hosts, resolv.conf, hostname
+        Assert.Equal(11, state.Objects.Count); // + hosts, resolv.conf, hostname, the firewall table and ip_forward
         Assert.Equal(3, state.Objects.OfType<FileObject>().Count(f => f.Path.StartsWith("/etc/netns/web/")));
         Assert.All(state.Objects, o => Assert.Equal("shop", o.Owner));
         Assert.True(One<NamespaceObject>(state, "netns:web").LoopbackUp);
@@ -220,7 +220,8 @@ public class DesiredStateCompilerTests
         Assert.Equal(["s"], scope.Namespaces);
         Assert.Equal([names.Bridge("front"), "eth1", names.Veth("s", "front")], scope.HostLinks);
         Assert.Equal(["/etc/netns/s/hosts", "/etc/netns/s/resolv.conf", "/etc/netns/s/hostname"], scope.Files);
-        Assert.Empty(scope.Sysctls);
+        Assert.Equal([new SysctlRef("", "net.ipv4.ip_forward"), new SysctlRef("", $"net.ipv4.conf.{names.Bridge("front")}.route_localnet")], scope.Sysctls);
+        Assert.Equal(["inet/netplan-t", "bridge/netplan-t"], scope.FirewallTables);
     }
 
     [Fact]

@@ -24,15 +24,16 @@ public class PlannerTests
         var ops = Ops(plan, "edge1");
 
         Assert.All(ops, o => Assert.Equal(ChangeAction.Create, o.Action));
-        Assert.Equal(new PlanSummary(16, 0, 0), plan.Summary);
+        Assert.Equal(new PlanSummary(18, 0, 0), plan.Summary);
         var kinds = ops.Select(o => o.After switch
         {
             NamespaceObject => "netns", LinkObject l => l.Kind.ToString(), AddressObject a => a.Namespace == "" ? "gw" : "addr",
-            RouteObject => "route", FileObject => "file", _ => "?",
+            RouteObject => "route", FileObject => "file", SysctlObject => "sysctl", FirewallTableObject => "nftables", _ => "?",
         }).ToList();
         // Within a rank, keys break ties: the gateway address ("address:@host/…") sorts first.
         // Files (hosts, resolv.conf, hostname per sandbox) come last: they name what the rest builds.
-        Assert.Equal(["netns", "netns", "Bridge", "Veth", "Veth", "gw", "addr", "addr", "route", "route",
+        // Host-wide sysctls right after namespaces; the firewall table after everything it names.
+        Assert.Equal(["netns", "netns", "sysctl", "Bridge", "Veth", "Veth", "gw", "addr", "addr", "route", "route", "nftables",
             "file", "file", "file", "file", "file", "file"], kinds);
     }
 
@@ -180,12 +181,12 @@ public class PlannerTests
         var ops = Ops(plan, "a");
         Assert.All(ops, o => Assert.Equal(ChangeAction.Delete, o.Action));
         Assert.DoesNotContain(ops, o => o.Key is "link:@host/br-foreign" or "netns:other");
-        Assert.Equal(applied["a"].State.Objects.Count - 2, ops.Count);
+        Assert.Equal(applied["a"].State.Objects.Count - 3, ops.Count); // and ip_forward, a setting: left as it is
 
         var executed = ops.Where(o => o.ImpliedBy is null).Select(o => o.Key).ToList();
         var names = NameTable.For(topology);
         Assert.Equal(
-            ["file:/etc/netns/sa/hostname", "file:/etc/netns/sa/hosts", "file:/etc/netns/sa/resolv.conf",
+            ["file:/etc/netns/sa/hostname", "file:/etc/netns/sa/hosts", "file:/etc/netns/sa/resolv.conf", "nftables:inet/netplan-mesh",
              $"link:@host/{names.Vxlan("backbone")}", $"link:@host/{names.Bridge("backbone")}", "netns:sa"],
             executed);
 
@@ -297,8 +298,13 @@ public class PlannerTests
         var applied = AfterApply(PlanOk(two, EmptyHosts(two)), EmptyHosts(two));
         var changed = two with { Networks = [two.Networks[0] with { Internal = true }, two.Networks[1]] };
 
-        var op = Assert.Single(Ops(PlanOk(changed, applied), "n"));
+        var ops = Ops(PlanOk(changed, applied), "n");
+        var op = Assert.Single(ops, o => o.After is not FirewallTableObject);
         Assert.Equal((ChangeAction.Update, "route:s/254/default"), (op.Action, op.Key));
         Assert.Equal(["gateway", "device"], op.Changed);
+        // ... and the firewall now keeps network a in: its egress and isolation rules give way to internal ones.
+        var firewall = Assert.Single(ops, o => o.After is FirewallTableObject);
+        Assert.Equal(ChangeAction.Update, firewall.Action);
+        Assert.Equal(["rules"], firewall.Changed);
     }
 }

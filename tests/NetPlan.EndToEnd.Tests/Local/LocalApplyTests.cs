@@ -31,7 +31,7 @@ public class LocalApplyTests
         var apply = await host.NetplanAsync("apply", file);
         Assert.True(apply.ExitCode == 0, apply.Stderr + apply.Stdout);
         // 3 namespaces, bridge, 3 veths, gateway + 3 addresses, 3 routes, 3 × (hosts, resolv.conf, hostname)
-        Assert.Contains("Plan: 23 to add, 0 to change, 0 to destroy.", apply.Stdout);
+        Assert.Contains("Plan: 24 to add, 1 to change, 0 to destroy.", apply.Stdout); // + the firewall table; ip_forward 0 → 1
         Assert.Contains("Apply complete!", apply.Stdout);
 
         Assert.True(await host.PingsAsync("web", "10.77.0.1"), "web reaches its gateway");
@@ -143,7 +143,7 @@ public class LocalApplyTests
         var destroy = await host.NetplanAsync("destroy", file);
 
         Assert.True(destroy.ExitCode == 0, destroy.Stderr + destroy.Stdout);
-        Assert.Contains("Destroy complete! Resources: 23 destroyed.", destroy.Stdout);
+        Assert.True(destroy.Stdout.Contains("Destroy complete! Resources: 24 destroyed."), destroy.Stdout);
         Assert.Equal(before, await host.SnapshotAsync());
         Assert.Equal(0, (await host.NetplanAsync("destroy", file)).ExitCode); // nothing left: a no-op
     }

@@ -57,11 +57,17 @@ public sealed class LocalHost : IDisposable
 
     public Task<Cmd.Result> ExecAsync(string program, params string[] arguments) => _host.ExecAsync(program, arguments);
 
+    /// <summary>How to start a program inside this host (for long-running helpers such as listeners, or input on stdin).</summary>
+    public System.Diagnostics.ProcessStartInfo StartInfo(string program, params string[] arguments) => _host.StartInfo(program, arguments);
+
     public Task<Cmd.Result> ExecCheckAsync(string program, params string[] arguments) => _host.ExecCheckAsync(program, arguments);
 
     /// <summary>Runs a program inside a sandbox of this host, as a user would: <c>ip netns exec NAME ...</c>.</summary>
     public Task<Cmd.Result> InSandboxAsync(string sandbox, string program, params string[] arguments) =>
         _host.ExecAsync("ip", ["netns", "exec", sandbox, program, .. arguments]);
+
+    public async Task<Cmd.Result> InSandboxCheckAsync(string sandbox, string program, params string[] arguments) =>
+        (await InSandboxAsync(sandbox, program, arguments)).Check($"[{sandbox}] {program} {string.Join(' ', arguments)}");
 
     /// <summary>True when one ping from <paramref name="sandbox"/> to <paramref name="target"/> is answered.</summary>
     public async Task<bool> PingsAsync(string sandbox, string target) =>

@@ -62,6 +62,7 @@ internal static class Attributes
         FdbObject => "fdb",
         SysctlObject => "sysctl",
         FileObject => "file",
+        FirewallTableObject => "firewall_table",
         _ => throw new ArgumentOutOfRangeException(nameof(obj), obj.GetType().Name, null),
     };
 }

@@ -87,6 +87,11 @@ public static class PlanText
         var head = $"  {Symbol(op.Action)} {Address(op)}";
         yield return new PlanLine(kind, op.ImpliedBy is null ? head : $"{head}  # implied by {op.ImpliedBy}");
 
+        if ((op.After ?? op.Before) is FirewallTableObject)
+        {
+            foreach (var line in FirewallLines(op)) yield return line;
+            yield break;
+        }
         switch (op.Action)
         {
             case ChangeAction.Create:
@@ -106,6 +111,41 @@ public static class PlanText
                     yield return new PlanLine(PlanLineKind.Attribute, line);
                 }
                 break;
+        }
+    }
+
+    /// <summary>
+    /// A firewall table reads as the rules that change, in nft's syntax: all of them when it is
+    /// created, the added (<c>+</c>) and removed (<c>-</c>) ones when it changes; nothing is listed
+    /// for a deletion (the whole table goes).
+    /// </summary>
+    private static IEnumerable<PlanLine> FirewallLines(Operation op)
+    {
+        if (op.Action == ChangeAction.Delete) yield break;
+        var after = (FirewallTableObject)op.After!;
+        var before = op.Before as FirewallTableObject;
+        var beforeChains = before?.Chains.Select(c => c.ToString()).ToList() ?? [];
+        var afterChains = after.Chains.Select(c => c.ToString()).ToList();
+        var beforeRules = before?.Rules.Select(r => r.ToString()).ToList() ?? [];
+        var afterRules = after.Rules.Select(r => r.ToString()).ToList();
+        foreach (var line in Removed(beforeChains, afterChains)) yield return new PlanLine(PlanLineKind.Attribute, $"      - {line}");
+        foreach (var line in Removed(afterChains, beforeChains)) yield return new PlanLine(PlanLineKind.Attribute, $"      + {line}");
+        var removed = Removed(beforeRules, afterRules).ToList();
+        var added = Removed(afterRules, beforeRules).ToList();
+        foreach (var line in removed) yield return new PlanLine(PlanLineKind.Attribute, $"      - rule {line}");
+        foreach (var line in added) yield return new PlanLine(PlanLineKind.Attribute, $"      + rule {line}");
+        if (before is not null && removed.Count == 0 && added.Count == 0 && !beforeRules.SequenceEqual(afterRules))
+            yield return new PlanLine(PlanLineKind.Attribute, "      ~ rules: same rules, new order");
+    }
+
+    /// <summary>The lines of <paramref name="from"/> not in <paramref name="other"/>, counting duplicates, in order.</summary>
+    private static IEnumerable<string> Removed(List<string> from, List<string> other)
+    {
+        var left = other.GroupBy(x => x).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var line in from)
+        {
+            if (left.TryGetValue(line, out var n) && n > 0) { left[line] = n - 1; continue; }
+            yield return line;
         }
     }
 
