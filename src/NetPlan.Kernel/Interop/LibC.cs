@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace NetPlan.Kernel.Interop;
@@ -54,6 +55,7 @@ internal static unsafe partial class LibC
         public uint Groups;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs inside a namespace window: no tiering (see NamespaceThread)
     [LibraryImport("libc", SetLastError = true)]
     public static partial int socket(int domain, int type, int protocol);
 
@@ -75,15 +77,19 @@ internal static unsafe partial class LibC
     [LibraryImport("libc", SetLastError = true)]
     public static partial int close(int fd);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs inside a namespace window: no tiering (see NamespaceThread)
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int open(string path, int flags, int mode);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs inside a namespace window: no tiering (see NamespaceThread)
     [LibraryImport("libc", SetLastError = true)]
     public static partial int setns(int fd, int nstype);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs inside a namespace window: no tiering (see NamespaceThread)
     [LibraryImport("libc", SetLastError = true)]
     public static partial int unshare(int flags);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs inside a namespace window: no tiering (see NamespaceThread)
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int mount(string? source, string target, string? fstype, ulong flags, nint data);
 

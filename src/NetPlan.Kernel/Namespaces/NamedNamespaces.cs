@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NetPlan.Kernel.Interop;
 using NetPlan.Kernel.Netlink;
@@ -54,7 +55,7 @@ public sealed class NamedNamespaces(string directory = NamedNamespaces.DefaultDi
             // /proc/thread-self, not /proc/self: only this thread is in the new namespace.
             const string self = "/proc/thread-self/ns/net";
             var protocol = netlinkProtocol ?? -1;
-            return NamespaceThread.RunInNew(() =>
+            return NamespaceThread.RunInNew([MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
                 LibC.mount(self, path, "none", LibC.MS_BIND, 0) < 0 ? -1
                 : protocol < 0 ? 0
                 : LibC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol),

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
@@ -59,7 +60,7 @@ public static class Sysctl
             }
             else
             {
-                fd = NamespaceThread.Run(netnsPath, () => LibC.open(path, openFlags, 0), $"{verb} sysctl {name}");
+                fd = NamespaceThread.Run(netnsPath, [MethodImpl(MethodImplOptions.AggressiveOptimization)] () => LibC.open(path, openFlags, 0), $"{verb} sysctl {name}");
             }
             return new SafeFileHandle(fd, ownsHandle: true);
         }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NetPlan.Kernel.Interop;
 
@@ -10,7 +11,8 @@ namespace NetPlan.Kernel.Netlink;
 /// namespace for its whole life. Measured: a managed allocation inside the window made the
 /// runtime start its background GC thread there, which then held a deleted sandbox (and its veth
 /// pair) alive for two minutes. So the window contains only P/Invoke calls: no allocation, no
-/// exception, no logging; errors are thrown after the thread is home again.
+/// exception, no logging, no tiered-JIT call counting (AggressiveOptimization: a tier-up could start the
+/// JIT's background worker in the window); errors are thrown after the thread is home again.
 /// </summary>
 public static class NamespaceThread
 {
@@ -24,7 +26,7 @@ public static class NamespaceThread
         if (target < 0) throw new KernelException($"{what}: opening network namespace {netnsPath}", Marshal.GetLastPInvokeError());
         try
         {
-            return OnDedicatedThread(() => LibC.setns(target, LibC.CLONE_NEWNET), syscall, what);
+            return OnDedicatedThread([MethodImpl(MethodImplOptions.AggressiveOptimization)] () => LibC.setns(target, LibC.CLONE_NEWNET), syscall, what);
         }
         finally
         {
@@ -34,7 +36,7 @@ public static class NamespaceThread
 
     /// <summary>Runs <paramref name="syscall"/> in a brand-new network namespace (unshare(CLONE_NEWNET)) that only this call sees.</summary>
     public static int RunInNew(Func<int> syscall, string what) =>
-        OnDedicatedThread(() => LibC.unshare(LibC.CLONE_NEWNET), syscall, what);
+        OnDedicatedThread([MethodImpl(MethodImplOptions.AggressiveOptimization)] () => LibC.unshare(LibC.CLONE_NEWNET), syscall, what);
 
     private static int OnDedicatedThread(Func<int> enter, Func<int> syscall, string what)
     {
@@ -43,7 +45,7 @@ public static class NamespaceThread
         int result = -1, errno = 0, failedStep = 0;
         try
         {
-            var thread = new Thread(() =>
+            var thread = new Thread([MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
             {
                 // --- the window: P/Invoke only ---
                 if (enter() < 0) { errno = Marshal.GetLastPInvokeError(); failedStep = 1; return; }

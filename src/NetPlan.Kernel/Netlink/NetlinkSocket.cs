@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using NetPlan.Kernel.Interop;
 
@@ -76,7 +77,7 @@ public sealed unsafe class NetlinkSocket : IDisposable
     /// <c>/run/netns/web</c>): only socket() runs inside the namespace (see <see cref="NamespaceThread"/>).
     /// </summary>
     public static NetlinkSocket OpenIn(string netnsPath, int protocol) =>
-        FromDescriptor(NamespaceThread.Run(netnsPath, () => LibC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol),
+        FromDescriptor(NamespaceThread.Run(netnsPath, [MethodImpl(MethodImplOptions.AggressiveOptimization)] () => LibC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol),
             $"opening a netlink socket in {netnsPath}"), protocol);
 
     /// <summary>
@@ -84,7 +85,7 @@ public sealed unsafe class NetlinkSocket : IDisposable
     /// closing the socket destroys the namespace (used to probe what the kernel supports).
     /// </summary>
     public static NetlinkSocket OpenInNewNamespace(int protocol) =>
-        FromDescriptor(NamespaceThread.RunInNew(() => LibC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol),
+        FromDescriptor(NamespaceThread.RunInNew([MethodImpl(MethodImplOptions.AggressiveOptimization)] () => LibC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol),
             "opening a netlink socket in a new network namespace"), protocol);
 
     /// <summary>Sends a request that must be acknowledged; throws <see cref="KernelException"/> naming <paramref name="operation"/>.</summary>
