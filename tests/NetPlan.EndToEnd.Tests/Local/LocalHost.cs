@@ -1,4 +1,3 @@
-using System.Text.Json;
 using NetPlan.EndToEnd.Tests.Lab;
 
 namespace NetPlan.EndToEnd.Tests.Local;
@@ -73,31 +72,8 @@ public sealed class LocalHost : IDisposable
     public async Task<bool> PingsAsync(string sandbox, string target) =>
         (await InSandboxAsync(sandbox, "ping", "-c", "1", "-W", "2", target)).ExitCode == 0;
 
-    /// <summary>The host's own network state as `ip -j` reports it, for before/after comparisons.</summary>
-    public async Task<string> SnapshotAsync()
-    {
-        var links = await ExecCheckAsync("ip", "-j", "link", "show");
-        var routes = await ExecCheckAsync("ip", "-j", "route", "show", "table", "all");
-        // IPv6 link-local and multicast routes come and go with links by themselves (addrconf runs
-        // asynchronously after a link comes up), so they are not part of what a test compares.
-        static bool Autoconfigured(JsonElement route) =>
-            route.TryGetProperty("dst", out var dst) && (dst.GetString()!.StartsWith("fe80:") || dst.GetString()!.StartsWith("ff00:"));
-        var addresses = await ExecCheckAsync("ip", "-j", "-4", "addr", "show");
-        var namespaces = await ExecCheckAsync("ip", "netns", "list");
-        var files = await ExecCheckAsync("find", "/etc/netns", "/run/netns");
-        // Keep what identifies an object; drop counters and kernel-assigned ids that change by themselves.
-        static string Names(string json, params string[] keys) => string.Join("\n",
-            JsonDocument.Parse(json).RootElement.EnumerateArray()
-                .Where(e => !Autoconfigured(e))
-                .Select(e => string.Join(" ", keys.Select(k => e.TryGetProperty(k, out var v) ? v.ToString() : "")))
-                .Order());
-        return string.Join("\n--\n",
-            Names(links.Stdout, "ifname", "link_type", "address", "mtu", "flags"),
-            Names(routes.Stdout, "dst", "gateway", "dev", "table", "protocol"),
-            Names(addresses.Stdout, "ifname", "addr_info"),
-            namespaces.Stdout.Trim(),
-            files.Stdout.Trim());
-    }
+    /// <summary>The host's own network state, for before/after comparisons.</summary>
+    public Task<string> SnapshotAsync() => HostSnapshot.TakeAsync(ExecCheckAsync);
 
     public void Dispose()
     {

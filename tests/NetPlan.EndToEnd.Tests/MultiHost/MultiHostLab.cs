@@ -89,24 +89,8 @@ public sealed class MultiHostLab : IAsyncLifetime
     public static async Task<bool> PingsAsync(LabHost host, string sandbox, string target, params string[] options) =>
         (await InSandboxAsync(host, sandbox, "ping", [.. options, "-c", "1", "-W", "2", target])).ExitCode == 0;
 
-    /// <summary>
-    /// A host's network state as iproute2 reports it (links, IPv4 addresses, routes, named namespaces,
-    /// sandbox files), keeping what identifies objects and dropping counters, for before/after comparisons.
-    /// </summary>
-    public static async Task<string> SnapshotAsync(LabHost host)
-    {
-        static string Names(string json, params string[] keys) => string.Join("\n",
-            JsonDocument.Parse(json).RootElement.EnumerateArray()
-                .Where(e => !(e.TryGetProperty("dst", out var dst) && (dst.GetString()!.StartsWith("fe80:") || dst.GetString()!.StartsWith("ff00:"))))
-                .Select(e => string.Join(" ", keys.Select(k => e.TryGetProperty(k, out var v) ? v.ToString() : "")))
-                .Order());
-        return string.Join("\n--\n",
-            Names((await host.ExecCheckAsync("ip", "-j", "link", "show")).Stdout, "ifname", "link_type", "address", "mtu", "flags"),
-            Names((await host.ExecCheckAsync("ip", "-j", "-4", "addr", "show")).Stdout, "ifname", "addr_info"),
-            Names((await host.ExecCheckAsync("ip", "-j", "route", "show", "table", "all")).Stdout, "dst", "gateway", "dev", "table", "protocol"),
-            (await host.ExecCheckAsync("ip", "netns", "list")).Stdout.Trim(),
-            (await host.ExecCheckAsync("find", "/etc/netns", "/run/netns")).Stdout.Trim());
-    }
+    /// <summary>A host's network state, for before/after comparisons.</summary>
+    public static Task<string> SnapshotAsync(LabHost host) => HostSnapshot.TakeAsync(host.ExecCheckAsync);
 
     /// <summary>The operations of a <c>plan --json</c>, per node.</summary>
     public static List<(string Node, string Action, string Key)> Operations(string planJson)
