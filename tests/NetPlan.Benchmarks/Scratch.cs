@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace NetPlan.Benchmarks;
 
 /// <summary>
@@ -43,12 +41,10 @@ internal sealed class Scratch : IDisposable
 
 internal static class Shell
 {
-    public static string Run(params string[] argv)
-    {
-        var (code, stdout, stderr) = TryRun(argv);
-        if (code != 0) throw new InvalidOperationException($"`{string.Join(' ', argv)}` exited {code}: {stderr.Trim()}");
-        return stdout;
-    }
+    // The same runner the tests use (linked from tests/Shared), so both witness iproute2 alike.
+    public static string Run(params string[] argv) => NetPlan.Tests.ThrowawayNamespace.Run(argv);
+
+    public static (int Code, string Stdout, string Stderr) TryRun(params string[] argv) => NetPlan.Tests.ThrowawayNamespace.TryRun(argv);
 
     /// <summary>
     /// `ip -n HOST -batch FILE` with the lines written to a temporary file; HOST null runs the
@@ -68,16 +64,5 @@ internal static class Shell
         {
             File.Delete(file);
         }
-    }
-
-    public static (int Code, string Stdout, string Stderr) TryRun(params string[] argv)
-    {
-        var psi = new ProcessStartInfo(argv[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in argv.Skip(1)) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result, stderr.Result);
     }
 }
