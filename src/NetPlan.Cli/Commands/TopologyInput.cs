@@ -1,6 +1,6 @@
 using System.CommandLine;
 using NetPlan.Core.Diagnostics;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 
 namespace NetPlan.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using NetPlan.Core.Planning;
 using NetPlan.Core.State;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 using NetPlan.Transport.Nodes;
 
 namespace NetPlan.Cli.Engine;

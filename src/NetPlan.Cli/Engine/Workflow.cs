@@ -1,7 +1,7 @@
 using NetPlan.Core.Compile;
 using NetPlan.Core.Planning;
 using NetPlan.Core.State;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 using NetPlan.Transport.Nodes;
 
 namespace NetPlan.Cli.Engine;

@@ -1,6 +1,6 @@
 using NetPlan.Core.Diagnostics;
 using NetPlan.Core.State;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 
 namespace NetPlan.Core.Compile;
 

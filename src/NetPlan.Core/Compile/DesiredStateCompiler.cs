@@ -4,7 +4,7 @@ using NetPlan.Core.Ipam;
 using NetPlan.Core.Naming;
 using NetPlan.Core.Planning;
 using NetPlan.Core.State;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 
 namespace NetPlan.Core.Compile;
 
@@ -21,7 +21,7 @@ public static class DesiredStateCompiler
     public const int DefaultBridgeMtu = 1500;
 
     /// <param name="only">Compile just these nodes (a run in which the others could not be observed; see <see cref="IndependentNodes"/>); null: every node.</param>
-    public static CompileResult Compile(Topology.Topology topology, IReadOnlyDictionary<string, Observation> observedByNode,
+    public static CompileResult Compile(Topology topology, IReadOnlyDictionary<string, Observation> observedByNode,
         IReadOnlySet<string>? only = null)
     {
         var errors = new List<Diagnostic>();
@@ -48,7 +48,7 @@ public static class DesiredStateCompiler
     /// <summary>What every node's compilation shares: names, VNIs, addresses.</summary>
     internal sealed class TopologyContext
     {
-        public TopologyContext(Topology.Topology topology, IReadOnlyDictionary<string, Observation> observedByNode, List<Diagnostic> errors)
+        public TopologyContext(Topology topology, IReadOnlyDictionary<string, Observation> observedByNode, List<Diagnostic> errors)
         {
             Topology = topology;
             Errors = errors;
@@ -71,7 +71,7 @@ public static class DesiredStateCompiler
             Group = Ownership.LinkGroup(topology.Name);
         }
 
-        public Topology.Topology Topology { get; }
+        public Topology Topology { get; }
         public List<Diagnostic> Errors { get; }
         public NameTable Names { get; }
         public IReadOnlyDictionary<string, uint> Vnis { get; }

@@ -1,4 +1,4 @@
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 
 namespace NetPlan.Core.Compile;
 
@@ -15,7 +15,7 @@ namespace NetPlan.Core.Compile;
 public static class IndependentNodes
 {
     /// <summary>Each observed node that must not be planned without the missing ones, with the reason.</summary>
-    public static IReadOnlyDictionary<string, string> HeldBack(Topology.Topology topology, IReadOnlyCollection<string> missing)
+    public static IReadOnlyDictionary<string, string> HeldBack(Topology topology, IReadOnlyCollection<string> missing)
     {
         var heldBack = new Dictionary<string, string>(StringComparer.Ordinal);
         if (missing.Count == 0) return heldBack;

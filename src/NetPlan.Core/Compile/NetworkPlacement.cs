@@ -1,4 +1,4 @@
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 
 namespace NetPlan.Core.Compile;
 
@@ -11,7 +11,7 @@ internal sealed class NetworkPlacement
 {
     private readonly Dictionary<string, IReadOnlyList<string>> _nodes = new(StringComparer.Ordinal);
 
-    public NetworkPlacement(Topology.Topology topology)
+    public NetworkPlacement(Topology topology)
     {
         foreach (var network in topology.Networks)
         {

@@ -6,7 +6,7 @@ using NetPlan.Core.Ipam;
 using NetPlan.Core.Naming;
 using NetPlan.Core.Planning;
 using NetPlan.Core.State;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 using static NetPlan.Core.Compile.DesiredStateCompiler;
 
 namespace NetPlan.Core.Compile;
@@ -18,7 +18,7 @@ internal sealed class NodeCompiler(TopologyContext context, Node node, HostFacts
     /// <summary>MTU per network usable on this node (null = leave it to the kernel); absent = the network failed a check here.</summary>
     private readonly Dictionary<string, int?> _mtu = new(StringComparer.Ordinal);
 
-    private Topology.Topology Topology => context.Topology;
+    private Topology Topology => context.Topology;
 
     public DesiredHost Compile()
     {

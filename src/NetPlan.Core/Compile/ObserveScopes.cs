@@ -2,7 +2,7 @@ using NetPlan.Core.Compile.Firewall;
 using NetPlan.Core.Names;
 using NetPlan.Core.Naming;
 using NetPlan.Core.State;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 
 namespace NetPlan.Core.Compile;
 
@@ -14,9 +14,9 @@ namespace NetPlan.Core.Compile;
 /// </summary>
 public static class ObserveScopes
 {
-    public static ObserveScope For(Topology.Topology topology, string node) => For(topology, node, NameTable.For(topology));
+    public static ObserveScope For(Topology topology, string node) => For(topology, node, NameTable.For(topology));
 
-    internal static ObserveScope For(Topology.Topology topology, string node, NameTable names)
+    internal static ObserveScope For(Topology topology, string node, NameTable names)
     {
         var placement = new NetworkPlacement(topology);
         var sandboxes = topology.Sandboxes.Where(s => s.Node == node).ToList();

@@ -1,6 +1,6 @@
 namespace NetPlan.Core.Diagnostics;
 
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 
 public enum Severity { Error, Warning }
 

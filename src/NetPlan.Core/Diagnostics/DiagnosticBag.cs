@@ -1,4 +1,4 @@
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 
 namespace NetPlan.Core.Diagnostics;
 

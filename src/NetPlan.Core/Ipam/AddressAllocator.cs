@@ -1,7 +1,7 @@
 using System.Net;
 using NetPlan.Core.Diagnostics;
 using NetPlan.Core.Planning;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 
 namespace NetPlan.Core.Ipam;
 
@@ -20,7 +20,7 @@ public sealed record IpamResult(IReadOnlyDictionary<EndpointId, IPAddress> Addre
 /// </summary>
 public static class AddressAllocator
 {
-    public static IpamResult Allocate(Topology.Topology topology, HeldAddresses held)
+    public static IpamResult Allocate(Topology topology, HeldAddresses held)
     {
         var addresses = new Dictionary<EndpointId, IPAddress>();
         var errors = new List<Diagnostic>();
@@ -30,7 +30,7 @@ public static class AddressAllocator
     }
 
     private static void AllocateNetwork(
-        Topology.Topology topology, Network network, HeldAddresses held,
+        Topology topology, Network network, HeldAddresses held,
         Dictionary<EndpointId, IPAddress> addresses, List<Diagnostic> errors)
     {
         var members = topology.Sandboxes

@@ -1,6 +1,6 @@
 using System.Net;
 using NetPlan.Core.State;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 
 namespace NetPlan.Core.Ipam;
 
@@ -18,7 +18,7 @@ public sealed class HeldAddresses
     /// Reads the addresses held by the topology's sandboxes on any node, so a sandbox moved to
     /// another node keeps its address too (sandbox names are unique within a topology).
     /// </summary>
-    public static HeldAddresses From(Topology.Topology topology, IReadOnlyDictionary<string, HostState> observedByNode)
+    public static HeldAddresses From(Topology topology, IReadOnlyDictionary<string, HostState> observedByNode)
     {
         var held = new HeldAddresses();
         var sandboxes = topology.Sandboxes.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);

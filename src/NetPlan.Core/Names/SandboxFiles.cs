@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using NetPlan.Core.State;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 
 namespace NetPlan.Core.Names;
 
@@ -26,7 +26,7 @@ public static class SandboxFiles
     /// <param name="addressOf">The endpoint address IPAM chose for (sandbox, network); null when it could not (reported by IPAM).</param>
     /// <param name="hostNameservers">The node's own resolvers, used when a sandbox declares no <c>dns:</c>.</param>
     public static IEnumerable<FileObject> For(
-        Topology.Topology topology,
+        Topology topology,
         Sandbox sandbox,
         Func<string, string, IPAddress?> addressOf,
         IReadOnlyList<IPAddress> hostNameservers)
@@ -43,10 +43,10 @@ public static class SandboxFiles
     /// <summary>The directory a sandbox's files live in; deleted with its last file.</summary>
     public static string DirectoryOf(string sandbox) => $"{EtcNetns}/{sandbox}";
 
-    private static FileObject Owned(Topology.Topology topology, string path, string body) =>
+    private static FileObject Owned(Topology topology, string path, string body) =>
         new(path, Ownership.FileMark(topology.Name) + "\n" + body) { Owner = topology.Name };
 
-    internal static string Hosts(Topology.Topology topology, Sandbox self, Func<string, string, IPAddress?> addressOf)
+    internal static string Hosts(Topology topology, Sandbox self, Func<string, string, IPAddress?> addressOf)
     {
         // One line per address, in first-seen order; a dictionary keeps this linear in the number
         // of peers (a hosts file is built for every sandbox, so a scan here would be cubic).

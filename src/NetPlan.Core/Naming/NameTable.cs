@@ -1,4 +1,4 @@
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 
 namespace NetPlan.Core.Naming;
 
@@ -19,10 +19,10 @@ public sealed class NameTable
     /// <summary>Number of names that needed a salted retry (collisions of the first choice).</summary>
     public int Collisions { get; private set; }
 
-    public static NameTable For(Topology.Topology topology) => Build(topology, KernelNames.Derive);
+    public static NameTable For(Topology topology) => Build(topology, KernelNames.Derive);
 
     /// <summary>Builds the table with a given derivation, so tests can force collisions.</summary>
-    internal static NameTable Build(Topology.Topology topology, Func<string, string, string, string, int, string> derive)
+    internal static NameTable Build(Topology topology, Func<string, string, string, string, int, string> derive)
     {
         var table = new NameTable();
         var taken = new HashSet<string>(StringComparer.Ordinal);

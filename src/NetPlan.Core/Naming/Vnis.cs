@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 
 namespace NetPlan.Core.Naming;
 
@@ -15,7 +15,7 @@ public static class Vnis
     public const uint Min = 4096;
     public const uint Max = 16_777_215;
 
-    public static IReadOnlyDictionary<string, uint> Assign(Topology.Topology topology)
+    public static IReadOnlyDictionary<string, uint> Assign(Topology topology)
     {
         var overlays = topology.Networks.Where(n => n.Driver == Driver.Overlay).ToList();
         var taken = new HashSet<uint>(overlays.Where(n => n.Vni is not null).Select(n => (uint)n.Vni!.Value));

@@ -1,3 +1,4 @@
+using NetPlan.Core.Language;
 using NetPlan.Core.Compile;
 using NetPlan.Core.Diagnostics;
 using NetPlan.Core.State;
@@ -23,14 +24,14 @@ public sealed record PlanResult(
 public static class Planner
 {
     /// <summary>What to observe on a node before planning; needs no observation.</summary>
-    public static ObserveScope ScopeFor(Topology.Topology topology, string node) => ObserveScopes.For(topology, node);
+    public static ObserveScope ScopeFor(Topology topology, string node) => ObserveScopes.For(topology, node);
 
     /// <summary>Plans every node of the topology against what was observed there.</summary>
     /// <param name="only">
     /// Plan just these nodes, when the others could not be observed; the caller keeps it to nodes
     /// <see cref="IndependentNodes"/> does not hold back, so their plans are what a full run would make. Null: every node.
     /// </param>
-    public static PlanResult Plan(Topology.Topology topology, IReadOnlyDictionary<string, Observation> observedByNode,
+    public static PlanResult Plan(Topology topology, IReadOnlyDictionary<string, Observation> observedByNode,
         IReadOnlySet<string>? only = null)
     {
         var compiled = DesiredStateCompiler.Compile(topology, observedByNode, only);
@@ -50,7 +51,7 @@ public static class Planner
     }
 
     /// <summary>Removes everything the topology owns on its nodes, and nothing else.</summary>
-    public static PlanResult PlanDestroy(Topology.Topology topology, IReadOnlyDictionary<string, Observation> observedByNode)
+    public static PlanResult PlanDestroy(Topology topology, IReadOnlyDictionary<string, Observation> observedByNode)
     {
         var missing = topology.Nodes.Where(n => !observedByNode.ContainsKey(n.Name))
             .Select(n => new Diagnostic(Severity.Error, PlanCodes.NodeNotObserved,

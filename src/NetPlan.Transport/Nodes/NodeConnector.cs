@@ -1,5 +1,5 @@
 using NetPlan.Core.State;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 using NetPlan.Transport.Ssh;
 
 namespace NetPlan.Transport.Nodes;

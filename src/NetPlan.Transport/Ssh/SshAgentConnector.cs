@@ -1,5 +1,5 @@
 using NetPlan.Agent.Protocol;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 using NetPlan.Transport.Agents;
 using Polly;
 using Polly.Retry;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 
 namespace NetPlan.Transport.Ssh;
 

@@ -2,14 +2,14 @@ using NetPlan.Core.Compile;
 using NetPlan.Core.Naming;
 using NetPlan.Core.Planning;
 using NetPlan.Core.State;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 using static NetPlan.Core.Tests.Planning.Fixtures;
 
 namespace NetPlan.Core.Tests.Compile;
 
 public class DesiredStateCompilerTests
 {
-    private static HostState Compiled(NetPlan.Core.Topology.Topology topology, string node, Dictionary<string, Observation>? observed = null)
+    private static HostState Compiled(NetPlan.Core.Language.Topology topology, string node, Dictionary<string, Observation>? observed = null)
     {
         var result = DesiredStateCompiler.Compile(topology, observed ?? EmptyHosts(topology));
         Assert.Empty(result.Errors);

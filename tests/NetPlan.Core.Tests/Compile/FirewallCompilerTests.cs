@@ -5,7 +5,7 @@ using NetPlan.Core.Naming;
 using NetPlan.Core.Planning;
 using NetPlan.Core.Planning.Rendering;
 using NetPlan.Core.State;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 using static NetPlan.Core.Tests.Planning.Fixtures;
 
 namespace NetPlan.Core.Tests.Compile;
@@ -16,11 +16,11 @@ public class FirewallCompilerTests
     private static PortMapping Port(int host, int target, PortProtocol protocol = PortProtocol.Tcp, string? hostIp = null, int? hostEnd = null, int? targetEnd = null) =>
         new(hostIp is null ? null : IPAddress.Parse(hostIp), host, hostEnd ?? host, target, targetEnd ?? target, protocol, new SourceSpan("topology.yml", 9, 9));
 
-    private static NetPlan.Core.Topology.Topology Two(Network front, Network back, params PortMapping[] ports) =>
+    private static NetPlan.Core.Language.Topology Two(Network front, Network back, params PortMapping[] ports) =>
         Topo("t", [Node("n")], [front, back],
             [Sandbox("web", "n", Ep("front", "10.1.0.10")) with { Ports = ports }, Sandbox("db", "n", Ep("front", "10.1.0.11")), Sandbox("x", "n", Ep("back", "10.2.0.10"))]);
 
-    private static HostState Compiled(NetPlan.Core.Topology.Topology topology)
+    private static HostState Compiled(NetPlan.Core.Language.Topology topology)
     {
         var result = DesiredStateCompiler.Compile(topology, EmptyHosts(topology));
         Assert.Empty(result.Errors);

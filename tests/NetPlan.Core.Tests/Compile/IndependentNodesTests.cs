@@ -7,7 +7,7 @@ namespace NetPlan.Core.Tests.Compile;
 public class IndependentNodesTests
 {
     // a: a network of its own. b and c: an overlay between them. d: a bridge with a sandbox of its own.
-    private static readonly NetPlan.Core.Topology.Topology Topology = Topo("t",
+    private static readonly NetPlan.Core.Language.Topology Topology = Topo("t",
         [Node("a", "198.51.100.1"), Node("b", "198.51.100.2"), Node("c", "198.51.100.3"), Node("d", "198.51.100.4")],
         [Bridge("solo", "10.1.0.0/24"), Overlay("pair", "10.2.0.0/24"), Bridge("own", "10.3.0.0/24")],
         [Sandbox("s1", "a", Ep("solo")), Sandbox("s2", "b", Ep("pair")), Sandbox("s3", "c", Ep("pair")), Sandbox("s4", "d", Ep("own"))]);

@@ -143,7 +143,7 @@ public class AddressAllocatorTests
 
     private static AddressObject Addr(string sandbox, string cidr) => new(sandbox, "eth0", cidr) { Owner = "shop" };
 
-    private static HeldAddresses HeldFrom(NetPlan.Core.Topology.Topology topology, IpamResult result, params string[] sandboxes) =>
+    private static HeldAddresses HeldFrom(NetPlan.Core.Language.Topology topology, IpamResult result, params string[] sandboxes) =>
         HeldAddresses.From(topology, new Dictionary<string, HostState>
         {
             ["edge1"] = new(sandboxes.Select(s => (StateObject)Addr(s, $"{result.Addresses[new EndpointId(s, "front")]}/24")).ToList()),

@@ -1,14 +1,14 @@
 using System.Net;
 using NetPlan.Core.Names;
 using NetPlan.Core.State;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 
 namespace NetPlan.Core.Tests.Names;
 
 public class SandboxFilesTests
 {
     // front: web, api ; back: api, db ; web and db share nothing.
-    private static readonly NetPlan.Core.Topology.Topology Shop = new(
+    private static readonly NetPlan.Core.Language.Topology Shop = new(
         "shop", 1,
         [new Node("n1", IPAddress.Parse("192.0.2.11"), Connection.Local, new SshSettings(null, null, null, null, null, null, false), SourceSpan.None)],
         [Net("front", "10.10.0.0/24"), Net("back", "10.20.0.0/24")],

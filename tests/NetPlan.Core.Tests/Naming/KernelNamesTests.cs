@@ -1,6 +1,6 @@
 using System.Text;
 using NetPlan.Core.Naming;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 using static NetPlan.Core.Tests.Planning.Fixtures;
 
 namespace NetPlan.Core.Tests.Naming;

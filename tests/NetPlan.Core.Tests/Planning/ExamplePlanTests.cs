@@ -1,8 +1,8 @@
 using NetPlan.Core.Diagnostics;
 using NetPlan.Core.Planning;
 using NetPlan.Core.State;
-using NetPlan.Core.Tests.Topology;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Tests.Language;
+using NetPlan.Core.Language;
 using static NetPlan.Core.Tests.Planning.Fixtures;
 
 namespace NetPlan.Core.Tests.Planning;
@@ -33,7 +33,7 @@ public class ExamplePlanTests
         GoldenFiles.Verify($"example-{example}.json", PlanRenderer.Json(topology.Name, plan));
     }
 
-    private static (NetPlan.Core.Topology.Topology Topology, PlanResult Plan) PlanExample(string example)
+    private static (NetPlan.Core.Language.Topology Topology, PlanResult Plan) PlanExample(string example)
     {
         var path = Path.Combine(RepoPaths.Examples, example + ".yml");
         var loaded = TopologyLoader.Parse(File.ReadAllText(path), $"examples/{example}.yml", homeDirectory: "/home/user");

@@ -1,6 +1,6 @@
 using System.Net;
 using NetPlan.Core.State;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 
 namespace NetPlan.Core.Tests.Planning;
 
@@ -44,7 +44,7 @@ internal static class Fixtures
             endpoints.Select((e, i) => e.InterfaceName.Length > 0 ? e : e with { InterfaceName = $"eth{i}" }).ToList(),
             [], [], [], At("sandbox " + name));
 
-    public static NetPlan.Core.Topology.Topology Topo(string name, IEnumerable<Node> nodes, IEnumerable<Network> networks, IEnumerable<Sandbox> sandboxes) =>
+    public static NetPlan.Core.Language.Topology Topo(string name, IEnumerable<Node> nodes, IEnumerable<Network> networks, IEnumerable<Sandbox> sandboxes) =>
         new(name, 1, nodes.ToList(), networks.ToList(), sandboxes.ToList(), [], "topology.yml");
 
     public static HostFacts Facts(IEnumerable<LinkKind>? kinds = null, params HostInterface[] interfaces) =>
@@ -54,7 +54,7 @@ internal static class Fixtures
         new(facts ?? Facts(), state ?? HostState.Empty);
 
     /// <summary>Every node observed empty, with an underlay eth0 (mtu 1500) holding the node's address.</summary>
-    public static Dictionary<string, Observation> EmptyHosts(NetPlan.Core.Topology.Topology topology, int underlayMtu = 1500, params HostInterface[] extra) =>
+    public static Dictionary<string, Observation> EmptyHosts(NetPlan.Core.Language.Topology topology, int underlayMtu = 1500, params HostInterface[] extra) =>
         topology.Nodes.ToDictionary(n => n.Name, n => Observed(facts: Facts(null,
             [new HostInterface("eth0", underlayMtu, true, n.Address is null ? [] : [$"{n.Address}/24"]), .. extra])));
 
@@ -66,7 +66,7 @@ internal static class Fixtures
     }
 
     /// <summary>A single-node topology "shop": bridge "front" 10.10.0.0/24 with sandboxes web and db.</summary>
-    public static NetPlan.Core.Topology.Topology Shop(params string[] sandboxes)
+    public static NetPlan.Core.Language.Topology Shop(params string[] sandboxes)
     {
         var names = sandboxes.Length == 0 ? ["web", "db"] : sandboxes;
         return Topo("shop", [Node("edge1")], [Bridge("front", "10.10.0.0/24")],
@@ -74,7 +74,7 @@ internal static class Fixtures
     }
 
     /// <summary>"mesh": overlay "backbone" 10.20.0.0/24 over nodes a, b, c at 198.51.100.1-3, one sandbox per node.</summary>
-    public static NetPlan.Core.Topology.Topology Mesh(int? vni = null, int? mtu = null, bool @internal = false) =>
+    public static NetPlan.Core.Language.Topology Mesh(int? vni = null, int? mtu = null, bool @internal = false) =>
         Topo("mesh",
             [Node("a", "198.51.100.1"), Node("b", "198.51.100.2"), Node("c", "198.51.100.3")],
             [Overlay("backbone", "10.20.0.0/24", vni, mtu, @internal)],

@@ -120,10 +120,10 @@ internal static class PlanScenarios
             ["mesh-vni-change"] = () => ("mesh", Plan(Mesh(vni: 6000), Applied(Mesh(vni: 5000)))),
         };
 
-    private static PlanResult Plan(NetPlan.Core.Topology.Topology topology, IReadOnlyDictionary<string, Observation> observed) =>
+    private static PlanResult Plan(NetPlan.Core.Language.Topology topology, IReadOnlyDictionary<string, Observation> observed) =>
         Planner.Plan(topology, observed);
 
-    private static Dictionary<string, Observation> Applied(NetPlan.Core.Topology.Topology topology)
+    private static Dictionary<string, Observation> Applied(NetPlan.Core.Language.Topology topology)
     {
         var empty = EmptyHosts(topology);
         var plan = Planner.Plan(topology, empty);

@@ -7,7 +7,7 @@ namespace NetPlan.Core.Tests.Planning;
 
 public class PlannerTests
 {
-    private static PlanResult PlanOk(NetPlan.Core.Topology.Topology topology, IReadOnlyDictionary<string, Observation> observed)
+    private static PlanResult PlanOk(NetPlan.Core.Language.Topology topology, IReadOnlyDictionary<string, Observation> observed)
     {
         var plan = Planner.Plan(topology, observed);
         Assert.Empty(plan.Errors);
@@ -260,7 +260,7 @@ public class PlannerTests
     public void Compile_errors_and_conflicts_on_other_nodes_are_reported_together()
     {
         var topology = Topo("t", [Node("n"), Node("m")],
-            [Bridge("front", "10.0.0.0/24"), Network("lan", NetPlan.Core.Topology.Driver.Macvlan, "192.0.2.0/24", parent: "eth9")],
+            [Bridge("front", "10.0.0.0/24"), Network("lan", NetPlan.Core.Language.Driver.Macvlan, "192.0.2.0/24", parent: "eth9")],
             [Sandbox("s", "n", Ep("lan")), Sandbox("web", "m", Ep("front"))]);
         var observed = EmptyHosts(topology);
         observed["m"] = observed["m"] with { State = new HostState([new NamespaceObject("web")]) };

@@ -1,6 +1,6 @@
 using NetPlan.Core.Planning;
 using NetPlan.Core.State;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 using static NetPlan.Core.Tests.Planning.Fixtures;
 
 namespace NetPlan.Core.Tests.Planning;
@@ -25,7 +25,7 @@ public class ServicesTests
                 backends: [api]
                 ports: ["9000:80"]
             """, "shop.yml");
-        var topology = Assert.IsType<NetPlan.Core.Topology.Topology>(loaded.Topology);
+        var topology = Assert.IsType<NetPlan.Core.Language.Topology>(loaded.Topology);
 
         var plan = Planner.Plan(topology, new Dictionary<string, Observation> { ["n1"] = Observed(facts: Facts()) });
 

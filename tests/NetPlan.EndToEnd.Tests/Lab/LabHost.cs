@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 
 namespace NetPlan.EndToEnd.Tests.Lab;
 

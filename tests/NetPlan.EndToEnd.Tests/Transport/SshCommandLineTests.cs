@@ -1,5 +1,5 @@
 using System.Net;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 using NetPlan.Transport.Ssh;
 
 namespace NetPlan.EndToEnd.Tests.Transport;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 using NetPlan.EndToEnd.Tests.Lab;
 using NetPlan.Tests;
 using NetPlan.Transport.Agents;

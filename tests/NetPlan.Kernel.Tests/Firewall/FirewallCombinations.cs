@@ -1,6 +1,6 @@
 using NetPlan.Core.Compile;
 using NetPlan.Core.State;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 
 namespace NetPlan.Kernel.Tests.Firewall;
 

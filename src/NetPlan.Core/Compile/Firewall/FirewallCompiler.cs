@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using NetPlan.Core.Diagnostics;
 using NetPlan.Core.Planning;
 using NetPlan.Core.State;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 using static NetPlan.Core.Compile.DesiredStateCompiler;
 using static NetPlan.Core.Compile.Firewall.NftText;
 

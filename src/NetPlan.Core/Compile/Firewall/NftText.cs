@@ -1,5 +1,5 @@
 using System.Net;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 
 namespace NetPlan.Core.Compile.Firewall;
 

@@ -1,9 +1,9 @@
 using System.Net;
 using NetPlan.Core.Diagnostics;
-using NetPlan.Core.Topology;
-using NetPlan.Core.Topology.Loading;
+using NetPlan.Core.Language;
+using NetPlan.Core.Language.Loading;
 
-namespace NetPlan.Core.Tests.Topology;
+namespace NetPlan.Core.Tests.Language;
 
 public class LoaderTests
 {
@@ -11,7 +11,7 @@ public class LoaderTests
 
     static LoadResult Parse(string yaml) => TopologyLoader.Parse(yaml, File, "/home/alice");
 
-    static NetPlan.Core.Topology.Topology Valid(string yaml)
+    static NetPlan.Core.Language.Topology Valid(string yaml)
     {
         var result = Parse(yaml);
         Assert.True(result.Topology is not null, string.Join("\n", result.Diagnostics));

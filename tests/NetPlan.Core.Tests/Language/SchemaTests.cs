@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace NetPlan.Core.Tests.Topology;
+namespace NetPlan.Core.Tests.Language;
 
 /// <summary>Runs the independent validator (python3-jsonschema) once over examples and corpus.</summary>
 public sealed class SchemaVerdicts

@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 using NetPlan.Core.Diagnostics;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 
-namespace NetPlan.Core.Tests.Topology;
+namespace NetPlan.Core.Tests.Language;
 
 /// <summary>
 /// Every file in tests/NetPlan.Core.Tests/Invalid declares on its first line the error it must

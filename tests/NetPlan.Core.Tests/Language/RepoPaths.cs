@@ -1,4 +1,4 @@
-namespace NetPlan.Core.Tests.Topology;
+namespace NetPlan.Core.Tests.Language;
 
 /// <summary>Finds repository files (examples, schema, corpus) from the test binary's folder.</summary>
 public static class RepoPaths
@@ -15,7 +15,7 @@ public static class RepoPaths
     public static string Examples => Path.Combine(Root, "examples");
     public static string Schema => Path.Combine(Root, "netplan.schema.json");
     public static string Invalid => Path.Combine(Root, "tests", "NetPlan.Core.Tests", "Invalid");
-    public static string SchemaScript => Path.Combine(Root, "tests", "NetPlan.Core.Tests", "Topology", "schema_check.py");
+    public static string SchemaScript => Path.Combine(Root, "tests", "NetPlan.Core.Tests", "Language", "schema_check.py");
 
     public static IEnumerable<string> ExampleFiles() =>
         Directory.EnumerateFiles(Examples, "*.yml").Order(StringComparer.Ordinal);

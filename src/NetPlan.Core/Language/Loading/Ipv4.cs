@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace NetPlan.Core.Topology.Loading;
+namespace NetPlan.Core.Language.Loading;
 
 /// <summary>
 /// Strict IPv4 text forms and subnet arithmetic. Strict on purpose: IPAddress.TryParse accepts

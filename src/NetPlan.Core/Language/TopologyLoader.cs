@@ -1,8 +1,8 @@
 using NetPlan.Core.Diagnostics;
-using NetPlan.Core.Topology.Loading;
-using NetPlan.Core.Topology.Yaml;
+using NetPlan.Core.Language.Loading;
+using NetPlan.Core.Language.Yaml;
 
-namespace NetPlan.Core.Topology;
+namespace NetPlan.Core.Language;
 
 /// <summary>The outcome of loading a topology: the model, or null when any diagnostic is an error.</summary>
 public sealed record LoadResult(Topology? Topology, IReadOnlyList<Diagnostic> Diagnostics)

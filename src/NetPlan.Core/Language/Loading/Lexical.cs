@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace NetPlan.Core.Topology.Loading;
+namespace NetPlan.Core.Language.Loading;
 
 /// <summary>The lexical rules for names, host names, interface names, MACs, users and paths.</summary>
 public static partial class Lexical

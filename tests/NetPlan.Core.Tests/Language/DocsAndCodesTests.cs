@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using NetPlan.Core.Diagnostics;
 
-namespace NetPlan.Core.Tests.Topology;
+namespace NetPlan.Core.Tests.Language;
 
 public class DocsAndCodesTests
 {

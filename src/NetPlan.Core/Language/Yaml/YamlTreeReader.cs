@@ -2,7 +2,7 @@ using NetPlan.Core.Diagnostics;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
-namespace NetPlan.Core.Topology.Yaml;
+namespace NetPlan.Core.Language.Yaml;
 
 /// <summary>
 /// Turns YAML text into a <see cref="YNode"/> tree using YamlDotNet's event parser. Never throws:

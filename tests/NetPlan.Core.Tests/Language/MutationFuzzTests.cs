@@ -1,8 +1,8 @@
 using NetPlan.Core.Diagnostics;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 using Xunit.Abstractions;
 
-namespace NetPlan.Core.Tests.Topology;
+namespace NetPlan.Core.Tests.Language;
 
 /// <summary>
 /// Random edits of the examples (delete, duplicate, swap, renumber, junk, re-indent) must always give

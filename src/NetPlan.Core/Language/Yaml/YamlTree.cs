@@ -1,4 +1,4 @@
-namespace NetPlan.Core.Topology.Yaml;
+namespace NetPlan.Core.Language.Yaml;
 
 // A minimal YAML tree that keeps every node's position. We build it ourselves from YamlDotNet's
 // event stream (instead of YamlStream) so that duplicate keys become located diagnostics and do

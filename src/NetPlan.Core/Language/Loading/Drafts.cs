@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace NetPlan.Core.Topology.Loading;
+namespace NetPlan.Core.Language.Loading;
 
 // What the binder read, with positions, before cross-checks. Fields are null when absent or when
 // the value was unusable (its error is already reported), so later rules simply skip them.
@@ -22,7 +22,7 @@ internal sealed class NodeDraft(string name, SourceSpan at)
     public bool AddressWritten;
     public Located<Connection>? Connection;
     public SshDraft? Ssh;
-    public Connection EffectiveConnection => Connection?.Value ?? global::NetPlan.Core.Topology.Connection.Ssh;
+    public Connection EffectiveConnection => Connection?.Value ?? global::NetPlan.Core.Language.Connection.Ssh;
 }
 
 internal sealed class NetworkDraft(string name, SourceSpan at)
@@ -40,7 +40,7 @@ internal sealed class NetworkDraft(string name, SourceSpan at)
     public Located<string>? Parent, Mode;
     /// <summary>A parent key was written, even if its value was unusable (already reported).</summary>
     public bool ParentWritten;
-    public Driver EffectiveDriver => Driver?.Value ?? global::NetPlan.Core.Topology.Driver.Bridge;
+    public Driver EffectiveDriver => Driver?.Value ?? global::NetPlan.Core.Language.Driver.Bridge;
     public bool IsInternal => Internal?.Value ?? false;
 }
 

@@ -1,8 +1,8 @@
 using System.Net;
 using NetPlan.Core.Diagnostics;
-using NetPlan.Core.Topology.Yaml;
+using NetPlan.Core.Language.Yaml;
 
-namespace NetPlan.Core.Topology.Loading;
+namespace NetPlan.Core.Language.Loading;
 
 /// <summary>
 /// Published ports in Compose's two forms: the short string

@@ -1,7 +1,7 @@
 using System.Net;
 using NetPlan.Core.Diagnostics;
 
-namespace NetPlan.Core.Topology.Loading;
+namespace NetPlan.Core.Language.Loading;
 
 /// <summary>
 /// The rules that relate parts of the file to each other: references, per-network address
@@ -127,8 +127,8 @@ internal sealed class Validator(TopologyDraft t, DiagnosticBag d)
     {
         var driver = n.EffectiveDriver;
         var driverName = driver.ToString().ToLowerInvariant();
-        bool subInterface = driver is global::NetPlan.Core.Topology.Driver.Macvlan or global::NetPlan.Core.Topology.Driver.Ipvlan;
-        if (n.Vni is { } vni && driver != global::NetPlan.Core.Topology.Driver.Overlay)
+        bool subInterface = driver is global::NetPlan.Core.Language.Driver.Macvlan or global::NetPlan.Core.Language.Driver.Ipvlan;
+        if (n.Vni is { } vni && driver != global::NetPlan.Core.Language.Driver.Overlay)
             d.Error(Codes.KeyNotForDriver, $"vni applies only to overlay networks; network '{n.Name}' uses driver {driverName}", vni.At);
         if (n.Parent is { } parent && !subInterface)
             d.Error(Codes.KeyNotForDriver, $"parent applies only to macvlan and ipvlan networks; network '{n.Name}' uses driver {driverName}", parent.At);
@@ -148,8 +148,8 @@ internal sealed class Validator(TopologyDraft t, DiagnosticBag d)
 
     public static IReadOnlyList<string> ModesOf(Driver driver) => driver switch
     {
-        global::NetPlan.Core.Topology.Driver.Macvlan => ["bridge", "private", "vepa", "passthru"],
-        global::NetPlan.Core.Topology.Driver.Ipvlan => ["l2", "l3", "l3s"],
+        global::NetPlan.Core.Language.Driver.Macvlan => ["bridge", "private", "vepa", "passthru"],
+        global::NetPlan.Core.Language.Driver.Ipvlan => ["l2", "l3", "l3s"],
         _ => [],
     };
 
@@ -218,7 +218,7 @@ internal sealed class Validator(TopologyDraft t, DiagnosticBag d)
     {
         var seen = new Dictionary<long, NetworkDraft>();
         foreach (var n in t.Networks)
-            if (n.Vni is { } vni && n.EffectiveDriver == global::NetPlan.Core.Topology.Driver.Overlay)
+            if (n.Vni is { } vni && n.EffectiveDriver == global::NetPlan.Core.Language.Driver.Overlay)
             {
                 if (seen.TryGetValue(vni.Value, out var other))
                     d.Error(Codes.DuplicateVni, $"vni {vni.Value} of network '{n.Name}' is already used by network '{other.Name}'", vni.At);
@@ -244,7 +244,7 @@ internal sealed class Validator(TopologyDraft t, DiagnosticBag d)
 
     void Overlay()
     {
-        foreach (var n in t.Networks.Where(n => n.EffectiveDriver == global::NetPlan.Core.Topology.Driver.Overlay))
+        foreach (var n in t.Networks.Where(n => n.EffectiveDriver == global::NetPlan.Core.Language.Driver.Overlay))
             foreach (var nodeName in NodesOf(n))
                 if (!nodes[nodeName].AddressWritten)
                     d.Error(Codes.OverlayNeedsAddress,
@@ -358,7 +358,7 @@ internal sealed class Validator(TopologyDraft t, DiagnosticBag d)
     }
 
     static bool CanPublish(NetworkDraft? n) =>
-        n is not null && !n.IsInternal && n.EffectiveDriver is global::NetPlan.Core.Topology.Driver.Bridge or global::NetPlan.Core.Topology.Driver.Overlay;
+        n is not null && !n.IsInternal && n.EffectiveDriver is global::NetPlan.Core.Language.Driver.Bridge or global::NetPlan.Core.Language.Driver.Overlay;
 
     static bool Conflict(PortMapping a, PortMapping b) =>
         a.Protocol == b.Protocol

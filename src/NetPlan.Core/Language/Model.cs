@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace NetPlan.Core.Topology;
+namespace NetPlan.Core.Language;
 
 // The validated topology a user wrote. The loader builds it only when there are no errors, so
 // everything downstream (compile, IPAM, diff) can trust it: names are valid DNS labels, references

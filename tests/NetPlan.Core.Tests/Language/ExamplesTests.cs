@@ -1,7 +1,7 @@
 using NetPlan.Core.Diagnostics;
-using NetPlan.Core.Topology;
+using NetPlan.Core.Language;
 
-namespace NetPlan.Core.Tests.Topology;
+namespace NetPlan.Core.Tests.Language;
 
 public class ExamplesTests
 {

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace NetPlan.Core.Topology.Loading;
+namespace NetPlan.Core.Language.Loading;
 
 /// <summary>
 /// Builds the validated <see cref="Topology"/> from drafts that passed every rule, applying the
