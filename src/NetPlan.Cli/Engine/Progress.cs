@@ -13,6 +13,9 @@ internal sealed class Progress(TextWriter stderr, bool quiet)
         if (!quiet) Write($"[{node}] {status}");
     }
 
+    /// <summary>A line the user acts on (where a plan was saved), shown even when progress is quiet.</summary>
+    public void Note(string message) => Write(message);
+
     public void Warn(string message) => Write("warning: " + message);
 
     public void Error(string message) => Write("error: " + message);

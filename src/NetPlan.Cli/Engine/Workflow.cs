@@ -1,5 +1,6 @@
 using NetPlan.Core.Compile;
 using NetPlan.Core.Planning;
+using NetPlan.Core.Planning.Saved;
 using NetPlan.Core.State;
 using NetPlan.Core.Language;
 using NetPlan.Transport.Nodes;
@@ -17,6 +18,12 @@ internal sealed class Workflow(NodeConnector connector, int parallelism, Progres
 {
     public const int Success = 0, Failure = 1, ChangesPresent = 2;
 
+    /// <summary><c>-out FILE</c>: the plan is saved there once made (and a saved destroy is not executed: the command asks for a dry run).</summary>
+    public PlanSaver? SaveTo { get; init; }
+
+    /// <summary><c>apply PLANFILE</c>: these operations are executed instead of a new plan, and only when no host changed since they were planned.</summary>
+    public SavedPlan? Saved { get; init; }
+
     public async Task<int> RunAsync(Topology topology, Intent intent, bool dryRun, bool detailedExitCode, CancellationToken ct)
     {
         var (fleet, unreachable) = await Fleet.ConnectAsync(topology, connector, parallelism, progress, ct);
@@ -33,8 +40,10 @@ internal sealed class Workflow(NodeConnector connector, int parallelism, Progres
         var incomplete = missing.Count > 0 || planned.Count < topology.Nodes.Count;
         if (incomplete && planned.Count == 0) return Incomplete(topology, planned);
 
-        var plan = PlanFor(topology, intent, observed, planned);
+        var plan = Saved is null ? PlanFor(topology, intent, observed, planned) : SavedPlanChecks.Accept(Saved, observed, missing, progress);
+        if (plan is null) return Failure;
         output.Plan(topology.Name, plan);
+        if (SaveTo is not null && !SaveTo.Save(plan, incomplete, progress)) return Failure;
         if (plan.HasErrors) return Failure;
         if (intent == Intent.Plan)
             return incomplete ? Incomplete(topology, planned) : detailedExitCode && plan.HasChanges ? ChangesPresent : Success;

@@ -19,19 +19,23 @@ public sealed record LoadResult(Topology? Topology, IReadOnlyList<Diagnostic> Di
 public static class TopologyLoader
 {
     /// <summary>Reads and loads a topology file. The only I/O here is reading that file.</summary>
-    public static LoadResult Load(string path)
+    public static LoadResult Load(string path) =>
+        ReadText(path, out var text) is { } unreadable ? new(null, [unreadable]) : Parse(text!, path);
+
+    /// <summary>Reads a topology file's text (for callers that keep it, as a saved plan does); the error when it cannot be read.</summary>
+    public static Diagnostic? ReadText(string path, out string? text)
     {
-        string text;
         try
         {
             text = File.ReadAllText(path);
+            return null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
+            text = null;
             var reason = ex is FileNotFoundException or DirectoryNotFoundException ? "no such file" : ex.Message;
-            return new(null, [new Diagnostic(Severity.Error, Codes.FileUnreadable, $"cannot read topology file: {reason}", new SourceSpan(path, 0, 0))]);
+            return new Diagnostic(Severity.Error, Codes.FileUnreadable, $"cannot read topology file: {reason}", new SourceSpan(path, 0, 0));
         }
-        return Parse(text, path);
     }
 
     /// <summary>
