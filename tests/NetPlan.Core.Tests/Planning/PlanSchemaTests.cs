@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using NetPlan.Core.Planning;
+using NetPlan.Core.Planning.Saved;
 
 namespace NetPlan.Core.Tests.Planning;
 
@@ -66,8 +67,40 @@ public class PlanSchemaTests
         }
     }
 
-    private static string SchemaPath([CallerFilePath] string caller = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(caller)!, "..", "..", "..", "schemas", "plan.schema.json"));
+    [SkippableFact]
+    public void A_saved_plan_conforms_to_its_schema_and_one_with_a_damaged_fingerprint_does_not()
+    {
+        RequireJsonSchema();
+        var directory = Directory.CreateTempSubdirectory("netplan-saved-plan-schema-");
+        try
+        {
+            var files = PlanScenarios.All.Select(scenario =>
+            {
+                var (topology, plan) = scenario.Value();
+                var saved = SavedPlan.Create("0.1.0+test", DateTimeOffset.UnixEpoch, PlanKind.Apply,
+                    new SavedTopology(topology, "/srv/topology.yml", "name: " + topology), plan.Hosts);
+                var path = Path.Combine(directory.FullName, scenario.Key + ".plan");
+                File.WriteAllText(path, SavedPlanFile.Write(saved));
+                return path;
+            }).ToList();
+            var damaged = Path.Combine(directory.FullName, "damaged.plan");
+            File.WriteAllText(damaged, File.ReadAllText(files[0]).Replace("\"fingerprint\": \"", "\"fingerprint\": \"x"));
+
+            var (exit, output) = Run("python3", ["-c", Validator, SchemaPath("saved-plan.schema.json"), .. files]);
+            var (damagedExit, damagedOutput) = Run("python3", ["-c", Validator, SchemaPath("saved-plan.schema.json"), damaged]);
+
+            Assert.True(exit == 0, output);
+            Assert.Equal(1, damagedExit);
+            Assert.Contains("fingerprint", damagedOutput);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static string SchemaPath(string schema = "plan.schema.json", [CallerFilePath] string caller = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(caller)!, "..", "..", "..", "schemas", schema));
 
     private static readonly Lazy<bool> Available = new(() =>
     {

@@ -156,6 +156,22 @@ public class SavedPlanTests
     }
 
     [SkippableFact]
+    public async Task A_plan_with_errors_is_not_saved()
+    {
+        Privileged.Require();
+        using var host = await LocalHost.StartAsync();
+        await host.ExecCheckAsync("ip", "netns", "add", "api"); // foreign, where the topology wants its sandbox
+        var plan = Path.Combine(host.Directory, "shop.plan");
+
+        var run = await host.NetplanAsync("plan", host.Topology(Shop()), "--out", plan);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("error NP0910", run.Stderr);
+        Assert.Contains($"the plan was not saved to {plan}: it has errors", run.Stderr);
+        Assert.False(File.Exists(plan));
+    }
+
+    [SkippableFact]
     public async Task Fingerprints_are_stable_on_a_host_that_does_not_change_even_with_traffic()
     {
         Privileged.Require();
