@@ -34,7 +34,10 @@ internal sealed class ScriptedHostAgent : IHostAgent
         return Task.FromResult(new Observation(Facts, State));
     }
 
-    public Task<ApplyResult> ApplyAsync(IReadOnlyList<Operation> operations, CancellationToken cancellationToken = default)
+    public Task<ApplyResult> ApplyAsync(IReadOnlyList<Operation> operations, CancellationToken cancellationToken = default) =>
+        ApplyAsync(operations, OnFailure.Rollback, cancellationToken);
+
+    public Task<ApplyResult> ApplyAsync(IReadOnlyList<Operation> operations, OnFailure onFailure, CancellationToken cancellationToken = default)
     {
         AppliedPlans.Add(operations);
         if (FailAt is { } index && index < operations.Count)
