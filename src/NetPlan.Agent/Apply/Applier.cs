@@ -54,6 +54,9 @@ internal sealed class Applier(NamespaceConnections connections, string etcNetnsD
                 var failure = new ApplyException(operation, i, Describe(operation, e), e);
                 if (onFailure == OnFailure.Keep) throw failure;
                 // The failed operation's own partial effect first: a replace that removed the old object puts it back.
+                // A deleted namespace's veths vanish asynchronously: recreating one would meet its old self.
+                try { AwaitImpliedLinkRemovals(done.InOrder().ToList(), CancellationToken.None); }
+                catch (ApplyException) { } // still there after the bound: the step recreating it reports that
                 var partial = _replacedObjectGone ? [new Operation(ChangeAction.Create, null, operation.Before)] : Array.Empty<Operation>();
                 var rollback = new Rollback(this, new Observer(connections, etcNetnsDirectory))
                     .Run([.. partial, .. Undo.Of(done.InOrder())], operations);
