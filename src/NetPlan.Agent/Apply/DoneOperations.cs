@@ -21,7 +21,42 @@ internal sealed class DoneOperations(IReadOnlyList<Operation> operations)
         if (_done[index]) return;
         _done[index] = true;
         foreach (var implied in _impliedBy[operations[index].Key]) Mark(implied);
+        // What the kernel removed along with it, whatever the plan says implies it: a veth's
+        // deletion takes the address and routes on its far end even when the plan names the
+        // namespace as their cause.
+        if (operations[index] is { Action: ChangeAction.Delete, Before: { } gone })
+            for (var i = 0; i < operations.Count; i++)
+                if (!_done[i] && operations[i] is { Action: ChangeAction.Delete, Before: { } other } && GoesWith(gone, other))
+                    Mark(i);
     }
+
+    /// <summary>True when deleting <paramref name="gone"/> makes the kernel remove <paramref name="other"/> too.</summary>
+    internal static bool GoesWith(StateObject gone, StateObject other) => gone switch
+    {
+        NamespaceObject ns => other switch
+        {
+            LinkObject l => l.Namespace == ns.Name || l.Peer?.Namespace == ns.Name,
+            AddressObject a => a.Namespace == ns.Name,
+            RouteObject r => r.Namespace == ns.Name,
+            NeighbourObject n => n.Namespace == ns.Name,
+            FdbObject f => f.Namespace == ns.Name,
+            _ => false,
+        },
+        LinkObject link => other switch
+        {
+            AddressObject a => IsEnd(link, a.Namespace, a.Link),
+            RouteObject r => r.Device is { } device && IsEnd(link, r.Namespace, device),
+            NeighbourObject n => IsEnd(link, n.Namespace, n.Link),
+            FdbObject f => IsEnd(link, f.Namespace, f.Link),
+            LinkObject child => child.SubInterface?.Parent == link.Name && link.Namespace.Length == 0,
+            _ => false,
+        },
+        _ => false,
+    };
+
+    /// <summary>Either end of the link (a veth pair goes as a whole).</summary>
+    private static bool IsEnd(LinkObject link, string ns, string name) =>
+        (link.Namespace == ns && link.Name == name) || (link.Peer is { } p && p.Namespace == ns && p.Name == name);
 
     /// <summary>A group delete removed every link of the group in its run, implied or not.</summary>
     public void MarkGroup(int start, GroupDeletion run)

@@ -34,8 +34,10 @@ internal sealed class Rollback(Applier applier, Observer observer)
                 continue;
             }
             // Already gone (removed with what held it): deleting is done; a replace only needs its create half.
+            // Already there, ours and as it was: creating it again is done.
             var effective = (step.Action, current) switch
             {
+                (ChangeAction.Create, { } there) when there.Owner == owner && there == step.After => null,
                 (ChangeAction.Delete, null) when touchesExisting => null,
                 (ChangeAction.Replace, null) when touchesExisting => new Operation(ChangeAction.Create, null, step.After),
                 _ => step,

@@ -48,13 +48,16 @@ internal static class ConvergeCommands
         var command = new Command(name, description) { file, json, parallelism };
         if (detailed is not null) command.Options.Add(detailed);
         if (dryRun is not null) command.Options.Add(dryRun);
+        var failure = intent == Intent.Plan ? null : FailureOptions.Add(command);
         command.SetAction((parse, ct) => RunAsync(
             parse.GetValue(file), intent, parse.GetValue(json), parse.GetValue(parallelism),
-            dryRun is not null && parse.GetValue(dryRun), detailed is not null && parse.GetValue(detailed), ct));
+            dryRun is not null && parse.GetValue(dryRun), detailed is not null && parse.GetValue(detailed),
+            failure?.Read(parse) ?? FailurePolicy.Default, ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? path, Intent intent, bool json, int parallelism, bool dryRun, bool detailed, CancellationToken ct)
+    private static async Task<int> RunAsync(string? path, Intent intent, bool json, int parallelism, bool dryRun, bool detailed,
+        FailurePolicy onFailure, CancellationToken ct)
     {
         var topology = TopologyInput.Load(path, Console.Error);
         if (topology is null) return Workflow.Failure;
@@ -68,7 +71,7 @@ internal static class ConvergeCommands
                 $"node '{retry.Node}': {retry.Error?.Message ?? "no answer"}; try {retry.NextAttempt} in {retry.Delay.TotalSeconds:0.0} s")),
             (_, _) => ValueTask.FromResult<IHostAgent>(new LocalHostAgent()));
         var workflow = new Workflow(connector, parallelism, progress,
-            new PlanOutput(Console.Out, Console.Error, json, colour));
+            new PlanOutput(Console.Out, Console.Error, json, colour)) { OnFailure = onFailure };
         try
         {
             return await workflow.RunAsync(topology, intent, dryRun, detailed, ct);
