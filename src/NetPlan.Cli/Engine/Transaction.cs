@@ -17,7 +17,7 @@ internal sealed class Transaction(Fleet fleet, Progress progress, FailurePolicy 
         foreach (var failure in await fleet.ApplyAsync(plans, policy.OnFailure, ct))
         {
             fates[failure.Node] = Fate(failure.Error);
-            progress.Error(Describe(failure));
+            progress.Error(Describe(failure, policy.OnFailure));
         }
         if (!policy.Atomic || fates.Values.All(f => f == HostFate.Applied)) return fates;
 
@@ -36,7 +36,8 @@ internal sealed class Transaction(Fleet fleet, Progress progress, FailurePolicy 
 
     private HostFate Fate(Exception error) => error switch
     {
-        ApplyException { Rollback: null } => HostFate.FailedKept,
+        ApplyException { Rollback: null } when policy.OnFailure == OnFailure.Keep => HostFate.FailedKept,
+        ApplyException { Rollback: null } => HostFate.Failed,
         ApplyException => HostFate.FailedRolledBack,
         _ => HostFate.Failed,
     };
@@ -45,11 +46,14 @@ internal sealed class Transaction(Fleet fleet, Progress progress, FailurePolicy 
     /// <c>node 'a': apply failed at operation 7 (creating bridge x: File exists (kernel: ...)); rolled back 6 operations</c>,
     /// naming every undo step that failed.
     /// </summary>
-    public static string Describe(NodeFailure failure)
+    public static string Describe(NodeFailure failure, OnFailure onFailure)
     {
         if (failure.Error is not ApplyException failed) return failure.ToString();
         var head = $"node '{failure.Node}': apply failed at operation {failed.Index + 1} ({failed.Message})";
-        if (failed.Rollback is not { } rollback) return $"{head}; what ran before it was kept (--on-failure=keep): apply again to converge";
+        if (failed.Rollback is not { } rollback)
+            return onFailure == OnFailure.Keep
+                ? $"{head}; what ran before it was kept (--on-failure=keep): apply again to converge"
+                : $"{head}; every operation had run, so nothing was rolled back";
         var undone = $"rolled back {rollback.Undone} operation{(rollback.Undone == 1 ? "" : "s")}";
         if (rollback.Complete) return $"{head}; {undone}";
         var steps = string.Join("; ", rollback.Failures.Select(f => $"{Verb(f.Action)} {f.Key}: {f.Message}"));

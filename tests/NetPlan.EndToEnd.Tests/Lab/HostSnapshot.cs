@@ -4,7 +4,7 @@ namespace NetPlan.EndToEnd.Tests.Lab;
 
 /// <summary>
 /// A host's network state as iproute2 reports it (links, IPv4 addresses, routes, named namespaces,
-/// sandbox files), its IPv4 forwarding switch and its nftables ruleset, keeping what identifies objects and dropping counters and kernel-assigned ids,
+/// sandbox files) and its nftables ruleset, keeping what identifies objects and dropping counters and kernel-assigned ids,
 /// for "exactly as before" comparisons. Works for any host a test can run commands in.
 /// </summary>
 public static class HostSnapshot
@@ -19,7 +19,6 @@ public static class HostSnapshot
         string.Join("\n", (await execCheck("ip", "netns", "list")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Split(' ')[0]).Order(StringComparer.Ordinal)),
         string.Join("\n", (await execCheck("find", "/etc/netns", "/run/netns")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal)),
-        "ip_forward " + (await execCheck("cat", "/proc/sys/net/ipv4/ip_forward")).Stdout.Trim(),
         (await execCheck("nft", "list", "ruleset")).Stdout.Trim());
 
     private static string Names(string json, params string[] keys) => string.Join("\n",
