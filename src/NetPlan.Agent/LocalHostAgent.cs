@@ -22,6 +22,12 @@ public sealed record LocalHostAgentOptions
     /// Tests point it at a throwaway namespace so nothing touches the machine's real host namespace.
     /// </summary>
     public string? HostNamespacePath { get; init; }
+
+    /// <summary>
+    /// Called before each operation index of an apply, on the applying thread. Fault-injection tests
+    /// use it to put a real obstacle in the kernel's way of operation k; nothing else sets it.
+    /// </summary>
+    internal Action<int, Operation>? BeforeOperation { get; init; }
 }
 
 /// <summary>
@@ -51,8 +57,12 @@ public sealed class LocalHostAgent : IHostAgent
     public Task<Observation> ObserveAsync(ObserveScope scope, CancellationToken cancellationToken = default) =>
         Serialised(() => new Observation(Facts(), new Observer(_connections, _options.EtcNetnsDirectory).Observe(scope)), cancellationToken);
 
+    public Task<ApplyResult> ApplyAsync(IReadOnlyList<Operation> operations, OnFailure onFailure, CancellationToken cancellationToken = default) =>
+        Serialised(() => new Applier(_connections, _options.EtcNetnsDirectory, _options.BeforeOperation).Apply(operations, onFailure, cancellationToken),
+            cancellationToken);
+
     public Task<ApplyResult> ApplyAsync(IReadOnlyList<Operation> operations, CancellationToken cancellationToken = default) =>
-        Serialised(() => new Applier(_connections, _options.EtcNetnsDirectory).Apply(operations, cancellationToken), cancellationToken);
+        ApplyAsync(operations, OnFailure.Rollback, cancellationToken);
 
     /// <summary>Version, kernel, supported kinds (probed once per agent: the only costly part) and the host's interfaces.</summary>
     private const string ResolvConfPath = "/etc/resolv.conf";

@@ -1,4 +1,5 @@
 using NetPlan.Agent.Firewall;
+using NetPlan.Agent.Observe;
 using NetPlan.Core.Planning;
 using NetPlan.Core.State;
 using NetPlan.Kernel;
@@ -11,34 +12,55 @@ namespace NetPlan.Agent.Apply;
 /// executed: the kernel removes those objects itself. A run of link deletions that is exactly one
 /// owned link group is executed as one group delete (one RCU wait instead of one per link).
 /// </summary>
-internal sealed class Applier(NamespaceConnections connections, string etcNetnsDirectory)
+internal sealed class Applier(NamespaceConnections connections, string etcNetnsDirectory, Action<int, Operation>? beforeOperation = null)
 {
     private readonly LinkApplier _links = new(connections);
     private readonly SimpleObjectApplier _simple = new(connections, etcNetnsDirectory);
     private readonly FirewallTables _firewall = new(connections);
 
-    public ApplyResult Apply(IReadOnlyList<Operation> operations, CancellationToken cancellationToken)
+    /// <summary>Set while a Replace runs once its delete half is done: a failure then has removed the old object.</summary>
+    private bool _replacedObjectGone;
+
+    public ApplyResult Apply(IReadOnlyList<Operation> operations, OnFailure onFailure, CancellationToken cancellationToken)
     {
+        var done = new DoneOperations(operations);
         var executed = 0;
         for (var i = 0; i < operations.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var operation = operations[i];
+            _replacedObjectGone = false;
             try
             {
-                if (GroupDeletion.TryFind(operations, i, out var run) && _links.TryDeleteGroup(run))
+                beforeOperation?.Invoke(i, operation);
+                if (GroupDeletion.TryFind(operations, i, out var run))
                 {
-                    executed += run.Executed;
-                    i = run.LastIndex;
-                    continue;
+                    for (var j = i + 1; j <= run.LastIndex; j++) beforeOperation?.Invoke(j, operations[j]);
+                    if (_links.TryDeleteGroup(run))
+                    {
+                        executed += run.Executed;
+                        done.MarkGroup(i, run);
+                        i = run.LastIndex;
+                        continue;
+                    }
                 }
                 if (operation.ImpliedBy is not null) continue;
                 Execute(operation);
+                done.Mark(i);
                 executed++;
             }
             catch (Exception e) when (e is KernelException or ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException)
             {
-                throw new ApplyException(operation, i, Describe(operation, e), e);
+                var failure = new ApplyException(operation, i, Describe(operation, e), e);
+                if (onFailure == OnFailure.Keep) throw failure;
+                // The failed operation's own partial effect first: a replace that removed the old object puts it back.
+                // A deleted namespace's veths vanish asynchronously: recreating one would meet its old self.
+                try { AwaitImpliedLinkRemovals(done.InOrder().ToList(), CancellationToken.None); }
+                catch (ApplyException) { } // still there after the bound: the step recreating it reports that
+                var partial = _replacedObjectGone ? [new Operation(ChangeAction.Create, null, operation.Before)] : Array.Empty<Operation>();
+                var rollback = new Rollback(this, new Observer(connections, etcNetnsDirectory))
+                    .Run([.. partial, .. Undo.Of(done.InOrder())], operations);
+                throw new ApplyException(operation, i, failure.Message, e) { Rollback = rollback };
             }
         }
         AwaitImpliedLinkRemovals(operations, cancellationToken);
@@ -77,7 +99,7 @@ internal sealed class Applier(NamespaceConnections connections, string etcNetnsD
 
     private static readonly TimeSpan ImpliedRemovalTimeout = TimeSpan.FromSeconds(10);
 
-    private void Execute(Operation operation)
+    internal void Execute(Operation operation)
     {
         switch (operation.Action)
         {
@@ -89,6 +111,7 @@ internal sealed class Applier(NamespaceConnections connections, string etcNetnsD
                 break;
             case ChangeAction.Replace:
                 Delete(operation.Before!);
+                _replacedObjectGone = true;
                 Create(operation.After!);
                 break;
             case ChangeAction.Update:
@@ -131,7 +154,7 @@ internal sealed class Applier(NamespaceConnections connections, string etcNetnsD
     }
 
     /// <summary>The kernel's words are already in a KernelException's message ("creating veth x: File exists (kernel: ...)").</summary>
-    private static string Describe(Operation operation, Exception e) => e switch
+    internal static string Describe(Operation operation, Exception e) => e switch
     {
         KernelException => e.Message,
         _ => $"{Verb(operation.Action)} {operation.Key}: {e.Message}",

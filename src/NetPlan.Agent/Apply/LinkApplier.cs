@@ -38,7 +38,22 @@ internal sealed class LinkApplier(NamespaceConnections connections)
             Data = Data(link, peerFd, u => connections.Host.IndexOf(u, $"creating {Describe(link)}: underlay")),
         };
         creator.CreateLink(request, $"creating {Describe(link)}");
+        try
+        {
+            FinishCreate(link, target, fromHost, master);
+        }
+        catch
+        {
+            // The link exists but is not finished (no ownership mark yet): it is ours, and it goes,
+            // so a failed create leaves nothing behind — and nothing unmarked that looks foreign.
+            try { target.DeleteLink(link.Name, $"removing the half-created {Describe(link)}"); }
+            catch (KernelException) { }
+            throw;
+        }
+    }
 
+    private void FinishCreate(LinkObject link, RouteConnection target, bool fromHost, int? master)
+    {
         var followUp = new LinkChange
         {
             Alias = link.Alias,

@@ -15,7 +15,15 @@ internal sealed class SimpleObjectApplier(NamespaceConnections connections, stri
     public void CreateNamespace(NamespaceObject ns)
     {
         var connection = connections.Create(ns.Name);
-        MarkLoopback(ns, connection, $"creating namespace {ns.Name}");
+        try
+        {
+            MarkLoopback(ns, connection, $"creating namespace {ns.Name}");
+        }
+        catch
+        {
+            connections.Delete(ns.Name); // created just now, not yet marked ours: a failed create leaves nothing
+            throw;
+        }
     }
 
     public void UpdateNamespace(NamespaceObject ns) =>
@@ -75,7 +83,17 @@ internal sealed class SimpleObjectApplier(NamespaceConnections connections, stri
                 var on = connections.For(newRoute.Namespace);
                 try { on.DeleteRoute(Spec(oldRoute), $"updating route {Describe(oldRoute)}: removing the old one"); }
                 catch (KernelException e) when (e.Errno == Esrch) { }
-                on.ReplaceRoute(Spec(newRoute), $"updating route {Describe(newRoute)}");
+                try
+                {
+                    on.ReplaceRoute(Spec(newRoute), $"updating route {Describe(newRoute)}");
+                }
+                catch (KernelException)
+                {
+                    // Put the old route back (when it can be), so a failed update changes nothing.
+                    try { on.ReplaceRoute(Spec(oldRoute), $"restoring route {Describe(oldRoute)}"); }
+                    catch (KernelException) { }
+                    throw;
+                }
                 break;
             default:
                 Delete(before);

@@ -88,7 +88,7 @@ public static class AgentServer
         catch (ApplyException ex)
         {
             log?.WriteLine($"netplan-agent: apply failed at operation {ex.Index} ({ex.Operation.Key}): {ex}");
-            return new ProtocolResponse(request.Id, null, new ProtocolError(ex.Message, ErrorKinds.Apply, ex.Index));
+            return new ProtocolResponse(request.Id, null, new ProtocolError(ex.Message, ErrorKinds.Apply, ex.Index, ex.Rollback));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -118,9 +118,12 @@ public static class AgentServer
 
     private static async Task<JsonElement> ApplyAsync(IHostAgent agent, ProtocolRequest request, CancellationToken cancellationToken)
     {
-        var operations = Params(request).Deserialize(StateJson.Default.ListOperation)
-                         ?? throw new ProtocolViolation("apply needs the list of operations as params");
-        var result = await agent.ApplyAsync(operations, cancellationToken).ConfigureAwait(false);
+        var apply = Params(request).Deserialize(ProtocolJson.Default.ApplyParams)
+                    ?? throw new ProtocolViolation("apply needs params {\"operations\": [...], \"on_failure\": \"Rollback\" | \"Keep\"}");
+        if (apply.Operations.ValueKind != JsonValueKind.Array) throw new JsonException("\"operations\" must be a list of operations");
+        var operations = apply.Operations.Deserialize(StateJson.Default.ListOperation)
+                         ?? throw new ProtocolViolation("apply needs the list of operations");
+        var result = await agent.ApplyAsync(operations, apply.OnFailure, cancellationToken).ConfigureAwait(false);
         return JsonSerializer.SerializeToElement(result, StateJson.Default.ApplyResult);
     }
 

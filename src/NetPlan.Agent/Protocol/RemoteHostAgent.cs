@@ -63,13 +63,17 @@ public sealed class RemoteHostAgent : IHostAgent
         return Result(response, StateJson.Default.Observation);
     }
 
-    public async Task<ApplyResult> ApplyAsync(IReadOnlyList<Operation> operations, CancellationToken cancellationToken = default)
+    public Task<ApplyResult> ApplyAsync(IReadOnlyList<Operation> operations, CancellationToken cancellationToken = default) =>
+        ApplyAsync(operations, OnFailure.Rollback, cancellationToken);
+
+    public async Task<ApplyResult> ApplyAsync(IReadOnlyList<Operation> operations, OnFailure onFailure, CancellationToken cancellationToken = default)
     {
         var list = operations as List<Operation> ?? operations.ToList();
-        var response = await CallAsync(AgentProtocol.Apply, JsonSerializer.SerializeToElement(list, StateJson.Default.ListOperation), cancellationToken)
+        var parameters = new ApplyParams(JsonSerializer.SerializeToElement(list, StateJson.Default.ListOperation), onFailure);
+        var response = await CallAsync(AgentProtocol.Apply, JsonSerializer.SerializeToElement(parameters, ProtocolJson.Default.ApplyParams), cancellationToken)
             .ConfigureAwait(false);
         if (response.Error is { Kind: ErrorKinds.Apply, OperationIndex: { } index } error && index >= 0 && index < list.Count)
-            throw new ApplyException(list[index], index, error.Message);
+            throw new ApplyException(list[index], index, error.Message) { Rollback = error.Rollback };
         return Result(response, StateJson.Default.ApplyResult);
     }
 

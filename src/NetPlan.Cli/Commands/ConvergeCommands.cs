@@ -56,14 +56,16 @@ internal static class ConvergeCommands
         if (detailed is not null) command.Options.Add(detailed);
         if (dryRun is not null) command.Options.Add(dryRun);
         if (save is not null) command.Options.Add(save);
+        var failure = intent == Intent.Plan ? null : FailureOptions.Add(command);
         command.SetAction((parse, ct) => RunAsync(
             parse.GetValue(file), intent, parse.GetValue(json), parse.GetValue(parallelism),
             dryRun is not null && parse.GetValue(dryRun), detailed is not null && parse.GetValue(detailed),
-            save is null ? null : parse.GetValue(save), ct));
+            save is null ? null : parse.GetValue(save), failure?.Read(parse) ?? FailurePolicy.Default, ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? path, Intent intent, bool json, int parallelism, bool dryRun, bool detailed, string? saveTo, CancellationToken ct)
+    private static async Task<int> RunAsync(string? path, Intent intent, bool json, int parallelism, bool dryRun, bool detailed,
+        string? saveTo, FailurePolicy onFailure, CancellationToken ct)
     {
         var input = TopologyInput.Load(path, acceptSavedPlan: intent == Intent.Apply, Console.Error);
         if (input is null) return Workflow.Failure;
@@ -84,6 +86,7 @@ internal static class ConvergeCommands
         {
             SaveTo = saveTo is null ? null : new PlanSaver(saveTo, input.Source, intent == Intent.Destroy ? PlanKind.Destroy : PlanKind.Apply),
             Saved = input.SavedPlan,
+            OnFailure = onFailure,
         };
         // destroy -out saves what it would remove and stops there, as plan -out does.
         if (saveTo is not null) dryRun = true;

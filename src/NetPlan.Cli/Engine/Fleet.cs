@@ -49,12 +49,12 @@ internal sealed class Fleet : IAsyncDisposable
     }
 
     /// <summary>Applies each node's operations on that node; nodes without operations are not contacted.</summary>
-    public async Task<IReadOnlyList<NodeFailure>> ApplyAsync(IReadOnlyList<HostPlan> plans, CancellationToken ct)
+    public async Task<IReadOnlyList<NodeFailure>> ApplyAsync(IReadOnlyList<HostPlan> plans, OnFailure onFailure, CancellationToken ct)
     {
         var work = plans.Where(p => p.Operations.Count > 0).ToList();
         var outcomes = await BoundedParallel.RunAsync(
             work, p => p.Node, _parallelism,
-            (plan, token) => _agents[plan.Node].ApplyAsync(plan.Operations, token),
+            (plan, token) => _agents[plan.Node].ApplyAsync(plan.Operations, onFailure, token),
             ct,
             outcome => _progress.Node(outcome.Name, outcome.Succeeded ? $"applied {outcome.Value!.Executed} operations" : "apply failed"));
         return Failures(outcomes);

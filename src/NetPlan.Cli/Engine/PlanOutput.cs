@@ -42,7 +42,8 @@ internal sealed class PlanOutput(TextWriter stdout, TextWriter stderr, bool json
         var differing = residual.Hosts.SelectMany(h => h.Operations.Select(op => (h.Node, op))).ToList();
         foreach (var (node, op) in differing)
         {
-            var what = op.Changed.Count > 0 ? $" ({string.Join(", ", op.Changed)})" : "";
+            // The residual plan goes from what is observed to what is desired: "mtu 1500 → 1450".
+            var what = op.Changed.Count > 0 ? $" (observed → desired): {string.Join(", ", PlanText.ChangedValues(op))}" : "";
             var verb = op.Action switch
             {
                 ChangeAction.Create => "is missing",

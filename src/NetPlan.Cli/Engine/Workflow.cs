@@ -24,6 +24,9 @@ internal sealed class Workflow(NodeConnector connector, int parallelism, Progres
     /// <summary><c>apply PLANFILE</c>: these operations are executed instead of a new plan, and only when no host changed since they were planned.</summary>
     public SavedPlan? Saved { get; init; }
 
+    /// <summary>What apply and destroy do when an operation fails (--on-failure, --atomic).</summary>
+    public FailurePolicy OnFailure { get; init; } = FailurePolicy.Default;
+
     public async Task<int> RunAsync(Topology topology, Intent intent, bool dryRun, bool detailedExitCode, CancellationToken ct)
     {
         var (fleet, unreachable) = await Fleet.ConnectAsync(topology, connector, parallelism, progress, ct);
@@ -49,16 +52,18 @@ internal sealed class Workflow(NodeConnector connector, int parallelism, Progres
             return incomplete ? Incomplete(topology, planned) : detailedExitCode && plan.HasChanges ? ChangesPresent : Success;
         if (!plan.HasChanges || dryRun) return incomplete ? Incomplete(topology, planned) : Success;
 
-        var failedApplies = await fleet.ApplyAsync(plan.Hosts, ct);
-        var applyFailed = Report(failedApplies);
+        var fates = await new Transaction(fleet, progress, OnFailure).ApplyAsync(plan.Hosts, ct);
+        var applyFailed = fates.Values.Any(f => f != HostFate.Applied);
 
         // Verify: the hosts must now hold exactly the desired state. Whatever still differs is
         // reported by object and attribute path, even after a failed apply (it shows what was left).
+        // A rolled-back host must instead hold exactly what it held before.
         var (after, failedVerifications) = await fleet.ObserveAsync(node => Planner.ScopeFor(topology, node), ct);
         if (Report(failedVerifications.Where(f => planned.Contains(f.Node)).ToList())) return Failure;
-        var residual = PlanFor(topology, intent, after, planned);
-        var verified = output.Verification(residual);
-        if (applyFailed || !verified) return Failure;
+        var restored = Outcome.Report(topology.Name, intent, fates, observed, after, progress);
+        var converging = planned.Where(n => !fates.GetValueOrDefault(n).Restored()).ToHashSet(StringComparer.Ordinal);
+        var verified = converging.Count == 0 || output.Verification(PlanFor(topology, intent, after, converging));
+        if (applyFailed || !verified || !restored) return Failure;
 
         output.Complete(intent, plan.Summary);
         return incomplete ? Incomplete(topology, planned) : Success;

@@ -13,17 +13,30 @@ public interface IHostAgent : IAsyncDisposable
 
     Task<Observation> ObserveAsync(ObserveScope scope, CancellationToken cancellationToken = default);
 
-    /// <summary>Executes the operations in order. Throws <see cref="ApplyException"/> naming the failing operation.</summary>
-    Task<ApplyResult> ApplyAsync(IReadOnlyList<Operation> operations, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Executes the operations in order. Throws <see cref="ApplyException"/> naming the failing
+    /// operation; with <see cref="OnFailure.Rollback"/> the agent has first undone, on this host,
+    /// what the operations before it did (and reports how in <see cref="ApplyException.Rollback"/>).
+    /// </summary>
+    Task<ApplyResult> ApplyAsync(IReadOnlyList<Operation> operations, OnFailure onFailure, CancellationToken cancellationToken = default);
+
+    /// <summary>Executes the operations in order, rolling back on failure.</summary>
+    Task<ApplyResult> ApplyAsync(IReadOnlyList<Operation> operations, CancellationToken cancellationToken = default) =>
+        ApplyAsync(operations, OnFailure.Rollback, cancellationToken);
 }
 
 /// <summary>How many operations ran, and (for the fault-tolerance work) which.</summary>
 public sealed record ApplyResult(int Executed);
 
-/// <summary>An operation the kernel refused: the object, the operation and the kernel's own words.</summary>
+/// <summary>
+/// An operation the kernel refused: the object, the operation and the kernel's own words
+/// (<see cref="Exception.Message"/>), and what the agent then undid (null: nothing was tried, as
+/// with <see cref="OnFailure.Keep"/>).
+/// </summary>
 public sealed class ApplyException(Operation operation, int index, string message, Exception? inner = null)
     : Exception(message, inner)
 {
     public Operation Operation { get; } = operation;
     public int Index { get; } = index;
+    public RollbackReport? Rollback { get; init; }
 }

@@ -49,6 +49,9 @@ public sealed class SshHostAgent : IHostAgent
     public Task<ApplyResult> ApplyAsync(IReadOnlyList<Operation> operations, CancellationToken cancellationToken = default) =>
         _remote.ApplyAsync(operations, cancellationToken);
 
+    public Task<ApplyResult> ApplyAsync(IReadOnlyList<Operation> operations, OnFailure onFailure, CancellationToken cancellationToken = default) =>
+        _remote.ApplyAsync(operations, onFailure, cancellationToken);
+
     /// <summary>Waits (briefly) for ssh to finish so its exit code and last words can explain a lost connection.</summary>
     internal async Task<string?> ExplainLossAsync()
     {

@@ -16,12 +16,25 @@ public static class HostSnapshot
         Names((await execCheck("ip", "-j", "link", "show")).Stdout, "ifname", "link_type", "address", "mtu", "flags"),
         Names((await execCheck("ip", "-j", "-4", "addr", "show")).Stdout, "ifname", "addr_info"),
         Names((await execCheck("ip", "-j", "route", "show", "table", "all")).Stdout, "dst", "gateway", "dev", "table", "protocol"),
-        (await execCheck("ip", "netns", "list")).Stdout.Trim(),
-        (await execCheck("find", "/etc/netns", "/run/netns")).Stdout.Trim(),
+        // Names only, sorted: a namespace recreated by a rollback gets a new id and list position.
+        string.Join("\n", (await execCheck("ip", "netns", "list")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(' ')[0]).Order(StringComparer.Ordinal)),
+        Sorted((await execCheck("find", "/etc/netns", "/run/netns")).Stdout),
         // Without -a: no rule handles, which the kernel assigns. NetPlan's rules keep no counters.
         (await execCheck("nft", "list", "ruleset")).Stdout.Trim(),
-        // argv, no shell: find runs cat itself.
-        (await execCheck("find", "/etc/netns", "-type", "f", "-print", "-exec", "cat", "{}", ";")).Stdout.Trim());
+        await FileContentsAsync(execCheck));
+
+    /// <summary>Every file under /etc/netns with its content, in path order (a recreated file may move in directory order).</summary>
+    private static async Task<string> FileContentsAsync(Exec execCheck)
+    {
+        var files = (await execCheck("find", "/etc/netns", "-type", "f")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal);
+        var parts = new List<string>();
+        foreach (var file in files) parts.Add(file + "\n" + (await execCheck("cat", file)).Stdout);
+        return string.Join("\n", parts);
+    }
+
+    private static string Sorted(string lines) =>
+        string.Join("\n", lines.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
 
     private static string Names(string json, params string[] keys) => string.Join("\n",
         JsonDocument.Parse(json).RootElement.EnumerateArray()

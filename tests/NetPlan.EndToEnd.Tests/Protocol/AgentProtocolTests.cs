@@ -114,6 +114,23 @@ public sealed class AgentProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_failure_policy_goes_to_the_agent_and_its_rollback_report_comes_back()
+    {
+        var report = new RollbackReport(1, [new UndoFailure(ChangeAction.Delete, Sandbox.Key, "left in place: netns:web is foreign now")]);
+        Start(new ScriptedHostAgent { FailAt = 1, Rollback = report });
+        var plan = new List<Operation> { new(ChangeAction.Create, null, Sandbox), new(ChangeAction.Create, null, Bridge) };
+
+        var rolledBack = await Assert.ThrowsAsync<ApplyException>(() => _client.ApplyAsync(plan, OnFailure.Rollback));
+        var kept = await Assert.ThrowsAsync<ApplyException>(() => _client.ApplyAsync(plan, OnFailure.Keep));
+
+        Assert.Equal([OnFailure.Rollback, OnFailure.Keep], _agent.FailurePolicies);
+        Assert.Equal(1, rolledBack.Rollback!.Undone);
+        Assert.Equal(report.Failures, rolledBack.Rollback.Failures);
+        Assert.False(rolledBack.Rollback.Complete);
+        Assert.Null(kept.Rollback);
+    }
+
+    [Fact]
     public async Task Any_other_agent_failure_arrives_as_RemoteAgentException_naming_the_node()
     {
         Start(new ScriptedHostAgent { ObserveFailure = new InvalidOperationException("netlink socket: Permission denied") });
@@ -212,7 +229,7 @@ public sealed class AgentProtocolTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("""{"id":7,"method":"hello","params":{"protocol":0}}""", 7, "protocol", "netplan speaks agent protocol 0, this agent speaks 1")]
+    [InlineData("""{"id":7,"method":"hello","params":{"protocol":0}}""", 7, "protocol", "netplan speaks agent protocol 0, this agent speaks 2")]
     [InlineData("""{"id":8,"method":"reboot","params":{}}""", 8, "protocol", "unknown method 'reboot' (this agent knows hello, observe, apply)")]
     [InlineData("""{"id":9,"method":"observe"}""", 9, "protocol", "'observe' needs params")]
     [InlineData("""{"id":10,"method":"apply","params":{"not":"a list"}}""", 10, "protocol", "malformed params for 'apply': ")]

@@ -18,11 +18,15 @@ internal sealed class ScriptedHostAgent : IHostAgent
     public int? FailAt { get; init; }
     public string FailureMessage { get; init; } = "RTM_NEWLINK: File exists";
 
+    /// <summary>What the refusal reports it undid, when asked to roll back.</summary>
+    public RollbackReport? Rollback { get; init; }
+
     /// <summary>When set, observe throws this (an unexpected agent failure).</summary>
     public Exception? ObserveFailure { get; init; }
 
     public List<ObserveScope> ObservedScopes { get; } = new();
     public List<IReadOnlyList<Operation>> AppliedPlans { get; } = new();
+    public List<OnFailure> FailurePolicies { get; } = new();
     public bool Disposed { get; private set; }
 
     public Task<HostFacts> HelloAsync(CancellationToken cancellationToken = default) => Task.FromResult(Facts);
@@ -34,11 +38,18 @@ internal sealed class ScriptedHostAgent : IHostAgent
         return Task.FromResult(new Observation(Facts, State));
     }
 
-    public Task<ApplyResult> ApplyAsync(IReadOnlyList<Operation> operations, CancellationToken cancellationToken = default)
+    public Task<ApplyResult> ApplyAsync(IReadOnlyList<Operation> operations, CancellationToken cancellationToken = default) =>
+        ApplyAsync(operations, OnFailure.Rollback, cancellationToken);
+
+    public Task<ApplyResult> ApplyAsync(IReadOnlyList<Operation> operations, OnFailure onFailure, CancellationToken cancellationToken = default)
     {
         AppliedPlans.Add(operations);
+        FailurePolicies.Add(onFailure);
         if (FailAt is { } index && index < operations.Count)
-            throw new ApplyException(operations[index], index, $"{operations[index].Key}: {FailureMessage}");
+            throw new ApplyException(operations[index], index, $"{operations[index].Key}: {FailureMessage}")
+            {
+                Rollback = onFailure == OnFailure.Rollback ? Rollback : null,
+            };
         return Task.FromResult(new ApplyResult(operations.Count));
     }
 

@@ -60,7 +60,7 @@ public sealed class SshTransportLabTests(SshLabFixture fixture)
 
         var version = await ssh.RunAsync(node, RemoteCommand.AgentVersion(agent.Sha256, sudo: false));
 
-        Assert.Matches(@"^netplan-agent \S+ \(protocol 1\)\n$", version);
+        Assert.Matches($@"^netplan-agent \S+ \(protocol {NetPlan.Agent.Protocol.AgentProtocol.Version}\)\n$", version);
     }
 
     [SkippableFact]

@@ -29,11 +29,12 @@ for line in sys.stdin:
     request = json.loads(line)
     rid, method, params = request["id"], request["method"], request.get("params")
     if method == "hello":
-        reply({"id": rid, "result": {"protocol": 1, "facts": facts()}})
+        reply({"id": rid, "result": {"protocol": 2, "facts": facts()}})
     elif method == "observe":
         reply({"id": rid, "result": {"facts": facts(), "state": {"objects": []}}})
     elif method == "apply":
-        names = [(op.get("after") or op.get("before") or {}).get("name") for op in params]
+        operations = params["operations"]
+        names = [(op.get("after") or op.get("before") or {}).get("name") for op in operations]
         if "crash" in names:
             sys.stderr.write("scripted agent: crashing on purpose\n")
             sys.stderr.flush()
@@ -42,6 +43,6 @@ for line in sys.stdin:
             index = names.index("refused")
             reply({"id": rid, "error": {"message": "netns:refused: File exists", "kind": "apply", "operation_index": index}})
         else:
-            reply({"id": rid, "result": {"executed": len(params)}})
+            reply({"id": rid, "result": {"executed": len(operations)}})
     else:
         reply({"id": rid, "error": {"message": f"unknown method '{method}'", "kind": "protocol"}})

@@ -149,6 +149,14 @@ public static class PlanText
         }
     }
 
+    /// <summary>Each changed attribute of an update or replace with its values: <c>mtu 1500 → 1450</c> (before → after).</summary>
+    public static IEnumerable<string> ChangedValues(Operation op)
+    {
+        var before = Attributes.Of(op.Before);
+        var after = Attributes.Of(op.After);
+        return op.Changed.Select(path => $"{path} {ValueAt(before, path)} → {ValueAt(after, path)}");
+    }
+
     /// <summary>A leaf value, or for a whole sub-object (<c>peer</c>, <c>vxlan</c>) its fields in one line.</summary>
     private static string ValueAt(IReadOnlyDictionary<string, string> values, string path)
     {
