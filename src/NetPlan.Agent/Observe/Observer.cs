@@ -26,11 +26,12 @@ internal sealed class Observer(NamespaceConnections connections, string etcNetns
             .Where(l => Ownership.OwnerFromAlias(l.Alias) == scope.Owner || hostNames.Contains(l.Name))
             .ToDictionary(l => l.Index);
 
-        var sandboxes = scope.Namespaces.Distinct(StringComparer.Ordinal)
+        var observedNamespaces = scope.Namespaces.Distinct(StringComparer.Ordinal)
             .Where(connections.Namespaces.Exists)
             .Concat(OwnedNamespacesOutside(scope))
-            .Select(ns => NamespaceSnapshot.Take(ns, connections.For(ns)))
             .ToList();
+        connections.OpenAll(observedNamespaces);
+        var sandboxes = observedNamespaces.Select(ns => NamespaceSnapshot.Take(ns, connections.For(ns))).ToList();
         var veths = new VethPairs(connections, host, sandboxes) { HostReported = hostReported.ContainsKey };
 
         // Host: links (with sandbox veth ends folded in), addresses, owned routes, neighbours and FDB on owned links.
