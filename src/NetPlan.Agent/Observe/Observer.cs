@@ -89,12 +89,16 @@ internal sealed class Observer(NamespaceConnections connections, string etcNetns
             if (firewall.Read(table[..slash], table[(slash + 1)..]) is { } observed) objects.Add(observed);
         }
 
-        foreach (var path in scope.Files.Concat(OwnedSandboxFiles(scope.Owner)).Distinct(StringComparer.Ordinal))
-            if (File.Exists(path))
-            {
-                var content = File.ReadAllText(path);
-                objects.Add(new FileObject(path, content) { Owner = Ownership.OwnerFromFile(content) });
-            }
+        // Each file is read once: the scope's files whoever owns them, and every other sandbox file
+        // this topology owns. The content is kept whole: a rollback recreates a file from it.
+        var scoped = scope.Files.ToHashSet(StringComparer.Ordinal);
+        foreach (var path in scope.Files.Concat(SandboxFilePaths()).Distinct(StringComparer.Ordinal))
+        {
+            if (ReadIfExists(path) is not { } content) continue;
+            var owner = Ownership.OwnerFromFile(content);
+            if (scoped.Contains(path) || owner == scope.Owner)
+                objects.Add(new FileObject(path, content) { Owner = owner });
+        }
 
         return new HostState(objects);
     }
@@ -129,24 +133,27 @@ internal sealed class Observer(NamespaceConnections connections, string etcNetns
     }
 
     /// <summary>
-    /// The sandbox files this topology owns wherever they are, so that files of a sandbox removed
-    /// from the topology (and so absent from the scope) are still found, shown and deleted.
+    /// Every sandbox file under the per-namespace directory, whoever owns it, so that files of a
+    /// sandbox removed from the topology (and so absent from the scope) are still found, shown and deleted.
     /// </summary>
-    private IEnumerable<string> OwnedSandboxFiles(string owner)
+    private IEnumerable<string> SandboxFilePaths()
     {
         if (!Directory.Exists(etcNetnsDirectory)) yield break;
         foreach (var dir in Directory.EnumerateDirectories(etcNetnsDirectory))
             foreach (var name in SandboxFiles.FileNames)
-            {
-                var path = Path.Combine(dir, name);
-                if (File.Exists(path) && Ownership.OwnerFromFile(ReadFirstLine(path)) == owner) yield return path;
-            }
+                yield return Path.Combine(dir, name);
     }
 
-    private static string ReadFirstLine(string path)
+    private static string? ReadIfExists(string path)
     {
-        using var reader = new StreamReader(path);
-        return reader.ReadLine() ?? "";
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
     }
 
     private static LinkObject ToLinkObject(NamespaceSnapshot ns, LinkInfo link, string? owner, NamespaceSnapshot host, VethPairs veths)
