@@ -1,3 +1,4 @@
+using System.Text;
 using NetPlan.Agent.Firewall;
 using NetPlan.Kernel;
 using NetPlan.Core.Names;
@@ -148,7 +149,8 @@ internal sealed class Observer(NamespaceConnections connections, string etcNetns
     {
         try
         {
-            return File.ReadAllText(path);
+            // Bytes then one decode: File.ReadAllText's StreamReader costs several times more per file.
+            return Encoding.UTF8.GetString(File.ReadAllBytes(path));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -69,6 +69,20 @@ public sealed class NamespaceConnections(NamedNamespaces namespaces, string? hos
     }
 
     /// <summary>
+    /// `ip netns delete` of every name, concurrently (see <see cref="NamedNamespaces.DeleteAll"/>),
+    /// closing their cached connections first. Returns, per name, why it could not be deleted (null: deleted).
+    /// </summary>
+    public IReadOnlyList<Exception?> DeleteAll(IReadOnlyList<string> names)
+    {
+        foreach (var name in names)
+        {
+            if (_open.TryRemove(name, out var connection)) connection.Dispose();
+            if (_netfilter.TryRemove(name, out var netfilter)) netfilter.Dispose();
+        }
+        return Namespaces.DeleteAll(names);
+    }
+
+    /// <summary>
     /// An open descriptor of a namespace, for IFLA_NET_NS_FD (create a link directly in it) and
     /// RTM_GETNSID. "/proc/self/ns/net" is the process's own namespace: its main thread never switches.
     /// </summary>
