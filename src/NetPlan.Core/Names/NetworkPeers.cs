@@ -16,7 +16,18 @@ internal sealed class NetworkPeers(Topology topology, Func<string, string, IPAdd
 
     private readonly Dictionary<string, List<Entry>> _byNetwork = new(StringComparer.Ordinal);
 
+    private readonly List<(string Address, IReadOnlyList<string> Names)> _lines = [];
+    private readonly Dictionary<IPAddress, int> _lineAt = [];
+
     public Topology Topology { get; } = topology;
+
+    /// <summary>Emptied scratch space for building one hosts file (lines, and where each address's line is); reused for every sandbox.</summary>
+    public (List<(string Address, IReadOnlyList<string> Names)> Lines, Dictionary<IPAddress, int> LineAt) Scratch()
+    {
+        _lines.Clear();
+        _lineAt.Clear();
+        return (_lines, _lineAt);
+    }
 
     public IPAddress? AddressOf(string sandbox, string network) => addressOf(sandbox, network);
 

@@ -36,7 +36,8 @@ public static class SandboxFiles
     internal static IEnumerable<FileObject> For(NetworkPeers peers, Sandbox sandbox, IReadOnlyList<IPAddress> hostNameservers)
     {
         var dir = DirectoryOf(sandbox.Name);
-        yield return Owned(peers.Topology, $"{dir}/hosts", Hosts(peers, sandbox));
+        var mark = Ownership.FileMark(peers.Topology.Name) + "\n";
+        yield return new FileObject($"{dir}/hosts", Hosts(peers, sandbox, prefix: mark)) { Owner = peers.Topology.Name };
         yield return Owned(peers.Topology, $"{dir}/resolv.conf", ResolvConf(sandbox, hostNameservers));
         yield return Owned(peers.Topology, $"{dir}/hostname", sandbox.Hostname + "\n");
     }
@@ -53,20 +54,22 @@ public static class SandboxFiles
     internal static string Hosts(Topology topology, Sandbox self, Func<string, string, IPAddress?> addressOf) =>
         Hosts(new NetworkPeers(topology, addressOf), self);
 
-    private static string Hosts(NetworkPeers peers, Sandbox self)
+    private const string HostsHeader = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
+
+    private static string Hosts(NetworkPeers peers, Sandbox self, string prefix = "")
     {
         // One line per address, in first-seen order; a dictionary keeps this linear in the number
-        // of peers (a hosts file is built for every sandbox, so a scan here would be cubic). A line
-        // shares its peer's name list until a second endpoint at the same address adds names: a
-        // list per line made building 1000 files allocate ~150 MB.
-        var lines = new List<(string Address, IReadOnlyList<string> Names)>();
-        var lineAt = new Dictionary<IPAddress, int>();
+        // of peers (a hosts file is built for every sandbox, so a scan here would be cubic). The
+        // dictionary and line list are the peers' scratch space, reused for every sandbox, and a
+        // line shares its peer's name list until a second endpoint at the same address adds names:
+        // allocating them per sandbox made building 1000 files allocate ~150 MB.
+        var (lines, lineAt) = peers.Scratch();
         void Add(IPAddress address, string text, IReadOnlyList<string> names) // names: no duplicates
         {
             if (!lineAt.TryGetValue(address, out var index))
             {
                 lineAt[address] = lines.Count;
-                lines.Add((text, names)); // names come without duplicates
+                lines.Add((text, names));
                 return;
             }
             var merged = lines[index].Names.ToList();
@@ -85,12 +88,34 @@ public static class SandboxFiles
                 if (peer.Sandbox != self.Name)
                     Add(peer.Address, peer.AddressText, peer.Names);
 
-        var text = new StringBuilder();
-        text.Append("127.0.0.1\tlocalhost\n");
-        text.Append("::1\tlocalhost ip6-localhost ip6-loopback\n");
+        // Written straight into the final string (prefix: the ownership mark), no builder chunks or copies.
+        var length = prefix.Length + HostsHeader.Length;
         foreach (var (address, names) in lines)
-            text.Append(address).Append('\t').AppendJoin(' ', names).Append('\n');
-        return text.ToString();
+        {
+            length += address.Length + 1 + names.Count;
+            foreach (var name in names) length += name.Length;
+        }
+        return string.Create(length, (prefix, lines), static (span, state) =>
+        {
+            var at = 0;
+            void Put(ReadOnlySpan<char> text, Span<char> into)
+            {
+                text.CopyTo(into[at..]);
+                at += text.Length;
+            }
+            Put(state.prefix, span);
+            Put(HostsHeader, span);
+            foreach (var (address, names) in state.lines)
+            {
+                Put(address, span);
+                for (var i = 0; i < names.Count; i++)
+                {
+                    span[at++] = i == 0 ? '\t' : ' ';
+                    Put(names[i], span);
+                }
+                span[at++] = '\n';
+            }
+        });
     }
 
     internal static string ResolvConf(Sandbox sandbox, IReadOnlyList<IPAddress> hostNameservers)
