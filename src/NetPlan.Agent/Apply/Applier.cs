@@ -44,6 +44,13 @@ internal sealed class Applier(NamespaceConnections connections, string etcNetnsD
                         continue;
                     }
                 }
+                if (NamespaceDeletion.TryFind(operations, i, out var namespaces))
+                {
+                    namespaces.Execute(operations, connections);
+                    executed += namespaces.Names.Count;
+                    i = namespaces.LastIndex;
+                    continue;
+                }
                 if (operation.ImpliedBy is not null) continue;
                 Execute(operation);
                 done.Mark(i);

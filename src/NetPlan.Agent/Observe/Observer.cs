@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using NetPlan.Agent.Firewall;
 using NetPlan.Kernel;
 using NetPlan.Core.Names;
@@ -26,11 +28,12 @@ internal sealed class Observer(NamespaceConnections connections, string etcNetns
             .Where(l => Ownership.OwnerFromAlias(l.Alias) == scope.Owner || hostNames.Contains(l.Name))
             .ToDictionary(l => l.Index);
 
-        var sandboxes = scope.Namespaces.Distinct(StringComparer.Ordinal)
+        var observedNamespaces = scope.Namespaces.Distinct(StringComparer.Ordinal)
             .Where(connections.Namespaces.Exists)
             .Concat(OwnedNamespacesOutside(scope))
-            .Select(ns => NamespaceSnapshot.Take(ns, connections.For(ns)))
             .ToList();
+        connections.OpenAll(observedNamespaces);
+        var sandboxes = observedNamespaces.Select(ns => NamespaceSnapshot.Take(ns, connections.For(ns))).ToList();
         var veths = new VethPairs(connections, host, sandboxes) { HostReported = hostReported.ContainsKey };
 
         // Host: links (with sandbox veth ends folded in), addresses, owned routes, neighbours and FDB on owned links.
@@ -88,12 +91,16 @@ internal sealed class Observer(NamespaceConnections connections, string etcNetns
             if (firewall.Read(table[..slash], table[(slash + 1)..]) is { } observed) objects.Add(observed);
         }
 
-        foreach (var path in scope.Files.Concat(OwnedSandboxFiles(scope.Owner)).Distinct(StringComparer.Ordinal))
-            if (File.Exists(path))
-            {
-                var content = File.ReadAllText(path);
-                objects.Add(new FileObject(path, content) { Owner = Ownership.OwnerFromFile(content) });
-            }
+        // Each file is read once: the scope's files whoever owns them, and every other sandbox file
+        // this topology owns. The content is kept whole: a rollback recreates a file from it.
+        var scoped = scope.Files.ToHashSet(StringComparer.Ordinal);
+        foreach (var path in scope.Files.Concat(SandboxFilePaths()).Distinct(StringComparer.Ordinal))
+        {
+            if (ReadIfExists(path) is not { } content) continue;
+            var owner = Ownership.OwnerFromFile(content);
+            if (scoped.Contains(path) || owner == scope.Owner)
+                objects.Add(new FileObject(path, content) { Owner = owner });
+        }
 
         return new HostState(objects);
     }
@@ -128,24 +135,50 @@ internal sealed class Observer(NamespaceConnections connections, string etcNetns
     }
 
     /// <summary>
-    /// The sandbox files this topology owns wherever they are, so that files of a sandbox removed
-    /// from the topology (and so absent from the scope) are still found, shown and deleted.
+    /// Every sandbox file under the per-namespace directory, whoever owns it, so that files of a
+    /// sandbox removed from the topology (and so absent from the scope) are still found, shown and deleted.
     /// </summary>
-    private IEnumerable<string> OwnedSandboxFiles(string owner)
+    private IEnumerable<string> SandboxFilePaths()
     {
         if (!Directory.Exists(etcNetnsDirectory)) yield break;
         foreach (var dir in Directory.EnumerateDirectories(etcNetnsDirectory))
             foreach (var name in SandboxFiles.FileNames)
-            {
-                var path = Path.Combine(dir, name);
-                if (File.Exists(path) && Ownership.OwnerFromFile(ReadFirstLine(path)) == owner) yield return path;
-            }
+                yield return Path.Combine(dir, name);
     }
 
-    private static string ReadFirstLine(string path)
+    private static string? ReadIfExists(string path)
     {
-        using var reader = new StreamReader(path);
-        return reader.ReadLine() ?? "";
+        try
+        {
+            // Into a pooled buffer, then one decode: File.ReadAllText's StreamReader (and a byte
+            // array per file) cost several times more with 1000 sandboxes' hosts files.
+            using var file = File.OpenHandle(path);
+            var buffer = ArrayPool<byte>.Shared.Rent((int)RandomAccess.GetLength(file) + 1);
+            try
+            {
+                int length = 0, read;
+                while ((read = RandomAccess.Read(file, buffer.AsSpan(length), length)) > 0)
+                {
+                    length += read;
+                    if (length == buffer.Length) // grew since it was measured
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.CopyTo(larger, 0);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                }
+                return Encoding.UTF8.GetString(buffer, 0, length);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
     }
 
     private static LinkObject ToLinkObject(NamespaceSnapshot ns, LinkInfo link, string? owner, NamespaceSnapshot host, VethPairs veths)

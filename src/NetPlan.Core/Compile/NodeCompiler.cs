@@ -20,6 +20,9 @@ internal sealed class NodeCompiler(TopologyContext context, Node node, HostFacts
 
     private Topology Topology => context.Topology;
 
+    /// <summary>Every network's peers, for the sandboxes' hosts files (built with the first sandbox).</summary>
+    private NetworkPeers? _peers;
+
     public DesiredHost Compile()
     {
         var sandboxes = Topology.Sandboxes.Where(s => s.Node == node.Name).ToList();
@@ -160,8 +163,8 @@ internal sealed class NodeCompiler(TopologyContext context, Node node, HostFacts
     {
         _host.Add(new NamespaceObject(sandbox.Name) { Owner = context.Owner, LoopbackUp = true }, sandbox.At);
         var resolvers = facts.Nameservers.Select(s => IPAddress.TryParse(s, out var a) ? a : null).OfType<IPAddress>().ToList();
-        foreach (var file in SandboxFiles.For(Topology, sandbox,
-                     (name, network) => context.Addresses.GetValueOrDefault(new EndpointId(name, network)), resolvers))
+        _peers ??= new NetworkPeers(Topology, (name, network) => context.Addresses.GetValueOrDefault(new EndpointId(name, network)));
+        foreach (var file in SandboxFiles.For(_peers, sandbox, resolvers))
             _host.Add(file, sandbox.At);
         RouteObject? defaultRoute = null;
         foreach (var endpoint in sandbox.Endpoints)

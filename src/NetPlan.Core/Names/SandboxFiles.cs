@@ -29,12 +29,17 @@ public static class SandboxFiles
         Topology topology,
         Sandbox sandbox,
         Func<string, string, IPAddress?> addressOf,
-        IReadOnlyList<IPAddress> hostNameservers)
+        IReadOnlyList<IPAddress> hostNameservers) =>
+        For(new NetworkPeers(topology, addressOf), sandbox, hostNameservers);
+
+    /// <summary>The files of one sandbox, with the peers of every network worked out once for all sandboxes.</summary>
+    internal static IEnumerable<FileObject> For(NetworkPeers peers, Sandbox sandbox, IReadOnlyList<IPAddress> hostNameservers)
     {
         var dir = DirectoryOf(sandbox.Name);
-        yield return Owned(topology, $"{dir}/hosts", Hosts(topology, sandbox, addressOf));
-        yield return Owned(topology, $"{dir}/resolv.conf", ResolvConf(sandbox, hostNameservers));
-        yield return Owned(topology, $"{dir}/hostname", sandbox.Hostname + "\n");
+        var mark = Ownership.FileMark(peers.Topology.Name) + "\n";
+        yield return new FileObject($"{dir}/hosts", Hosts(peers, sandbox, prefix: mark)) { Owner = peers.Topology.Name };
+        yield return Owned(peers.Topology, $"{dir}/resolv.conf", ResolvConf(sandbox, hostNameservers));
+        yield return Owned(peers.Topology, $"{dir}/hostname", sandbox.Hostname + "\n");
     }
 
     /// <summary>The paths of one sandbox's files.</summary>
@@ -46,43 +51,71 @@ public static class SandboxFiles
     private static FileObject Owned(Topology topology, string path, string body) =>
         new(path, Ownership.FileMark(topology.Name) + "\n" + body) { Owner = topology.Name };
 
-    internal static string Hosts(Topology topology, Sandbox self, Func<string, string, IPAddress?> addressOf)
+    internal static string Hosts(Topology topology, Sandbox self, Func<string, string, IPAddress?> addressOf) =>
+        Hosts(new NetworkPeers(topology, addressOf), self);
+
+    private const string HostsHeader = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
+
+    private static string Hosts(NetworkPeers peers, Sandbox self, string prefix = "")
     {
         // One line per address, in first-seen order; a dictionary keeps this linear in the number
-        // of peers (a hosts file is built for every sandbox, so a scan here would be cubic).
-        var order = new List<IPAddress>();
-        var namesAt = new Dictionary<IPAddress, List<string>>();
-        void Add(IPAddress? address, IEnumerable<string> names)
+        // of peers (a hosts file is built for every sandbox, so a scan here would be cubic). The
+        // dictionary and line list are the peers' scratch space, reused for every sandbox, and a
+        // line shares its peer's name list until a second endpoint at the same address adds names:
+        // allocating them per sandbox made building 1000 files allocate ~150 MB.
+        var (lines, lineAt) = peers.Scratch();
+        void Add(IPAddress address, string text, IReadOnlyList<string> names) // names: no duplicates
         {
-            if (address is null) return;
-            if (!namesAt.TryGetValue(address, out var list))
+            if (!lineAt.TryGetValue(address, out var index))
             {
-                namesAt[address] = list = [];
-                order.Add(address);
+                lineAt[address] = lines.Count;
+                lines.Add((text, names));
+                return;
             }
+            var merged = lines[index].Names.ToList();
             foreach (var name in names)
-                if (!list.Contains(name)) list.Add(name);
+                if (!merged.Contains(name)) merged.Add(name);
+            lines[index] = (lines[index].Address, merged);
         }
 
         // Its own names first: hostname, sandbox name and its aliases, at its address on each network.
         foreach (var endpoint in self.Endpoints)
-            Add(addressOf(self.Name, endpoint.Network), [self.Hostname, self.Name, .. endpoint.Aliases]);
+            if (peers.AddressOf(self.Name, endpoint.Network) is { } address)
+                Add(address, address.ToString(), new[] { self.Hostname, self.Name }.Concat(endpoint.Aliases).Distinct(StringComparer.Ordinal).ToList());
 
         foreach (var endpoint in self.Endpoints)
-        {
-            var peers = topology.Sandboxes
-                .Where(p => p.Name != self.Name)
-                .SelectMany(p => p.Endpoints.Where(e => e.Network == endpoint.Network).Select(e => (Peer: p, Endpoint: e)));
-            foreach (var (peer, peerEndpoint) in peers)
-                Add(addressOf(peer.Name, endpoint.Network), [peer.Name, .. peerEndpoint.Aliases]);
-        }
+            foreach (var peer in peers.On(endpoint.Network))
+                if (peer.Sandbox != self.Name)
+                    Add(peer.Address, peer.AddressText, peer.Names);
 
-        var text = new StringBuilder();
-        text.Append("127.0.0.1\tlocalhost\n");
-        text.Append("::1\tlocalhost ip6-localhost ip6-loopback\n");
-        foreach (var address in order)
-            text.Append(address).Append('\t').AppendJoin(' ', namesAt[address]).Append('\n');
-        return text.ToString();
+        // Written straight into the final string (prefix: the ownership mark), no builder chunks or copies.
+        var length = prefix.Length + HostsHeader.Length;
+        foreach (var (address, names) in lines)
+        {
+            length += address.Length + 1 + names.Count;
+            foreach (var name in names) length += name.Length;
+        }
+        return string.Create(length, (prefix, lines), static (span, state) =>
+        {
+            var at = 0;
+            void Put(ReadOnlySpan<char> text, Span<char> into)
+            {
+                text.CopyTo(into[at..]);
+                at += text.Length;
+            }
+            Put(state.prefix, span);
+            Put(HostsHeader, span);
+            foreach (var (address, names) in state.lines)
+            {
+                Put(address, span);
+                for (var i = 0; i < names.Count; i++)
+                {
+                    span[at++] = i == 0 ? '\t' : ' ';
+                    Put(names[i], span);
+                }
+                span[at++] = '\n';
+            }
+        });
     }
 
     internal static string ResolvConf(Sandbox sandbox, IReadOnlyList<IPAddress> hostNameservers)

@@ -56,7 +56,8 @@ public static class Ownership
     /// <summary>The owning topology read back from a file's first line, or null.</summary>
     public static string? OwnerFromFile(string content)
     {
-        var firstLine = content.Split('\n', 2)[0];
+        var newline = content.IndexOf('\n');
+        var firstLine = newline < 0 ? content : content[..newline]; // not Split: a hosts file can be megabytes
         const string head = "# " + AliasPrefix;
         if (!firstLine.StartsWith(head, StringComparison.Ordinal)) return null;
         var rest = firstLine[head.Length..];

@@ -24,6 +24,22 @@ public sealed class NamespaceConnections(NamedNamespaces namespaces, string? hos
 
     public RouteConnection For(string ns) => _open.GetOrAdd(ns, n => RouteConnection.Open(PathOf(n)));
 
+    /// <summary>
+    /// Opens (and caches) the connections of every named namespace in <paramref name="names"/> that
+    /// has none yet, entering them on one thread per batch instead of one thread per namespace.
+    /// </summary>
+    public void OpenAll(IEnumerable<string> names)
+    {
+        var missing = names.Where(n => n.Length > 0 && !_open.ContainsKey(n)).Distinct(StringComparer.Ordinal).ToList();
+        // Batches bound how many namespace descriptors are open at once.
+        foreach (var batch in missing.Chunk(256))
+        {
+            var sockets = NetlinkSocket.OpenInEach(batch.Select(n => Namespaces.PathOf(n)).ToList(), NetlinkSocket.NETLINK_ROUTE);
+            for (var i = 0; i < batch.Length; i++)
+                if (!_open.TryAdd(batch[i], new RouteConnection(sockets[i]))) sockets[i].Dispose();
+        }
+    }
+
     /// <summary>The cached NETLINK_NETFILTER socket of a namespace (nftables batches go through it).</summary>
     public NetlinkSocket Netfilter(string ns) => _netfilter.GetOrAdd(ns, n => PathOf(n) is { } path
         ? NetlinkSocket.OpenIn(path, NetlinkSocket.NETLINK_NETFILTER)
@@ -50,6 +66,20 @@ public sealed class NamespaceConnections(NamedNamespaces namespaces, string? hos
         if (_open.TryRemove(name, out var connection)) connection.Dispose();
         if (_netfilter.TryRemove(name, out var netfilter)) netfilter.Dispose();
         Namespaces.Delete(name);
+    }
+
+    /// <summary>
+    /// `ip netns delete` of every name, concurrently (see <see cref="NamedNamespaces.DeleteAll"/>),
+    /// closing their cached connections first. Returns, per name, why it could not be deleted (null: deleted).
+    /// </summary>
+    public IReadOnlyList<Exception?> DeleteAll(IReadOnlyList<string> names)
+    {
+        foreach (var name in names)
+        {
+            if (_open.TryRemove(name, out var connection)) connection.Dispose();
+            if (_netfilter.TryRemove(name, out var netfilter)) netfilter.Dispose();
+        }
+        return Namespaces.DeleteAll(names);
     }
 
     /// <summary>

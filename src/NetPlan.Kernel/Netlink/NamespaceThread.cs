@@ -34,6 +34,71 @@ public static class NamespaceThread
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="syscall"/> once inside each namespace of <paramref name="netnsPaths"/>, all on
+    /// ONE dedicated thread that steps from namespace to namespace and then goes home: a thread per
+    /// namespace cost about a millisecond each (creation, scheduling, two switches), which made
+    /// opening the sockets of 1000 sandboxes the largest part of observing them. Returns each call's
+    /// result; the first failure (in order) is thrown after the thread is home, the other results kept
+    /// in <paramref name="results"/> so the caller can close what was opened.
+    /// </summary>
+    public static void RunInEach(IReadOnlyList<string> netnsPaths, Func<int> syscall, string what, int[] results)
+    {
+        var targets = new int[netnsPaths.Count];
+        var errnos = new int[netnsPaths.Count];
+        var steps = new int[netnsPaths.Count]; // 0 ok, 1 entering failed, 2 the call failed
+        Array.Fill(targets, -1);
+        Array.Fill(results, -1);
+        try
+        {
+            for (var i = 0; i < targets.Length; i++)
+            {
+                targets[i] = LibC.open(netnsPaths[i], LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
+                if (targets[i] < 0) throw new KernelException($"{what}: opening network namespace {netnsPaths[i]}", Marshal.GetLastPInvokeError());
+            }
+            var home = LibC.open("/proc/thread-self/ns/net", LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
+            if (home < 0) throw new KernelException($"{what}: opening the current network namespace", Marshal.GetLastPInvokeError());
+            var homeErrno = 0;
+            try
+            {
+                var thread = new Thread([MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
+                {
+                    // --- the window: P/Invoke and stores into preallocated arrays only ---
+                    for (var i = 0; i < targets.Length; i++)
+                    {
+                        if (LibC.setns(targets[i], LibC.CLONE_NEWNET) < 0) { errnos[i] = Marshal.GetLastPInvokeError(); steps[i] = 1; continue; }
+                        results[i] = syscall();
+                        if (results[i] < 0) { errnos[i] = Marshal.GetLastPInvokeError(); steps[i] = 2; }
+                    }
+                    if (LibC.setns(home, LibC.CLONE_NEWNET) < 0) homeErrno = Marshal.GetLastPInvokeError();
+                    // --- back home (or, if that failed, the thread ends here without running anything else) ---
+                }, maxStackSize: 256 * 1024)
+                {
+                    IsBackground = true,
+                    Name = "netns",
+                };
+                thread.Start();
+                thread.Join();
+            }
+            finally
+            {
+                LibC.close(home);
+            }
+            if (homeErrno != 0) throw new KernelException($"{what}: returning to the original network namespace", homeErrno);
+            for (var i = 0; i < steps.Length; i++)
+                switch (steps[i])
+                {
+                    case 1: throw new KernelException($"{what}: entering the network namespace {netnsPaths[i]}", errnos[i]);
+                    case 2: throw new KernelException($"{what} in {netnsPaths[i]}", errnos[i]);
+                }
+        }
+        finally
+        {
+            foreach (var fd in targets)
+                if (fd >= 0) LibC.close(fd);
+        }
+    }
+
     /// <summary>Runs <paramref name="syscall"/> in a brand-new network namespace (unshare(CLONE_NEWNET)) that only this call sees.</summary>
     public static int RunInNew(Func<int> syscall, string what) =>
         OnDedicatedThread([MethodImpl(MethodImplOptions.AggressiveOptimization)] () => LibC.unshare(LibC.CLONE_NEWNET), syscall, what);

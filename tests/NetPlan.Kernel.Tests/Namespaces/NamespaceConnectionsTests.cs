@@ -24,6 +24,73 @@ public class NamespaceConnectionsTests
     }
 
     [SkippableFact]
+    public void OpenAll_opens_and_caches_one_connection_per_namespace_each_seeing_only_its_own()
+    {
+        Privileged.Require();
+        using var host = new ThrowawayNamespace();
+        var sandboxes = Enumerable.Range(0, 3).Select(_ => new ThrowawayNamespace()).ToList();
+        try
+        {
+            for (var i = 0; i < sandboxes.Count; i++) sandboxes[i].Exec("ip", "link", "add", $"npt-own{i}", "type", "bridge");
+            using var connections = new NamespaceConnections(new NamedNamespaces(), host.Path);
+            var early = connections.For(sandboxes[0].Name);
+
+            connections.OpenAll(sandboxes.Select(s => s.Name));
+
+            Assert.Same(early, connections.For(sandboxes[0].Name)); // an open connection is kept
+            for (var i = 0; i < sandboxes.Count; i++)
+            {
+                var names = connections.For(sandboxes[i].Name).Links().Select(l => l.Name).ToList();
+                Assert.Equal(["lo", $"npt-own{i}"], names.Order().ToArray());
+            }
+        }
+        finally
+        {
+            foreach (var sandbox in sandboxes) sandbox.Dispose();
+        }
+    }
+
+    [SkippableFact]
+    public void OpenAll_names_a_namespace_that_does_not_exist()
+    {
+        Privileged.Require();
+        using var sandbox = new ThrowawayNamespace();
+        using var connections = new NamespaceConnections(new NamedNamespaces());
+        var missing = "nptest-" + Guid.NewGuid().ToString("N")[..10];
+
+        var e = Assert.Throws<KernelException>(() => connections.OpenAll([sandbox.Name, missing]));
+
+        Assert.Contains(missing, e.Message);
+        Assert.Equal(2, e.Errno);
+    }
+
+    [SkippableFact]
+    public void DeleteAll_deletes_every_namespace_and_reports_the_ones_it_could_not()
+    {
+        Privileged.Require();
+        var names = Enumerable.Range(0, 20).Select(_ => "nptest-" + Guid.NewGuid().ToString("N")[..10]).ToList();
+        using var connections = new NamespaceConnections(new NamedNamespaces());
+        try
+        {
+            foreach (var name in names) connections.Create(name);
+            var missing = "nptest-" + Guid.NewGuid().ToString("N")[..10];
+
+            var failures = connections.DeleteAll([.. names, missing]);
+
+            Assert.All(failures.Take(names.Count), Assert.Null);
+            Assert.IsType<KernelException>(failures[^1]);
+            Assert.Contains(missing, failures[^1]!.Message);
+            var listed = ThrowawayNamespace.Run("ip", "netns", "list");
+            Assert.All(names, name => Assert.DoesNotContain(name, listed));
+            Assert.All(names, name => Assert.False(File.Exists(connections.PathOf(name))));
+        }
+        finally
+        {
+            foreach (var name in names) ThrowawayNamespace.TryRun("ip", "netns", "del", name);
+        }
+    }
+
+    [SkippableFact]
     public void A_link_moves_to_another_namespace_and_its_peer_is_found_through_the_namespace_id()
     {
         Privileged.Require();
@@ -98,6 +165,9 @@ public class NamespaceWindowTests
                 var garbage = new byte[64 * 1024]; // allocation pressure on this thread, GCs along the way
                 GC.KeepAlive(garbage);
             }
+            // Stepping through many namespaces on one thread (observation) leaves nothing behind either.
+            using (var others = new NamespaceConnections(new NamedNamespaces()))
+                others.OpenAll(names);
             GC.Collect();
 
             var home = new FileInfo("/proc/self/ns/net").LinkTarget;
