@@ -7,10 +7,10 @@ namespace NetPlan.Agent.Apply;
 /// <summary>
 /// A run of consecutive namespace deletions (a destroy ends with one per sandbox), executed
 /// concurrently: one at a time, each waits for its own RCU grace period, which made deleting 1000
-/// sandboxes the largest part of a destroy. When some fail, the first failing one (in plan order)
-/// is reported; the others of the run were attempted all the same.
+/// sandboxes the largest part of a destroy. All of the run is attempted even when some fail; the
+/// applier reports the first failure in plan order, and those that went are done (and undone on rollback).
 /// </summary>
-internal sealed record NamespaceDeletion(int Start, int LastIndex, IReadOnlyList<string> Names)
+internal sealed record NamespaceDeletion(int LastIndex, IReadOnlyList<string> Names)
 {
     public static bool TryFind(IReadOnlyList<Operation> operations, int start, out NamespaceDeletion run)
     {
@@ -22,16 +22,10 @@ internal sealed record NamespaceDeletion(int Start, int LastIndex, IReadOnlyList
             names.Add(ns.Name);
             last = i;
         }
-        run = new NamespaceDeletion(start, last, names);
+        run = new NamespaceDeletion(last, names);
         return names.Count >= 2;
     }
 
-    /// <summary>Deletes them all; throws for the first that could not be deleted.</summary>
-    public void Execute(IReadOnlyList<Operation> operations, NamespaceConnections connections)
-    {
-        var failures = connections.DeleteAll(Names);
-        for (var i = 0; i < failures.Count; i++)
-            if (failures[i] is { } failure)
-                throw new ApplyException(operations[Start + i], Start + i, failure.Message, failure);
-    }
+    /// <summary>Deletes them all; per name (in plan order), why it could not be deleted, or null.</summary>
+    public IReadOnlyList<Exception?> Execute(NamespaceConnections connections) => connections.DeleteAll(Names);
 }

@@ -179,6 +179,10 @@ internal sealed class Observer(NamespaceConnections connections, string etcNetns
         {
             return null;
         }
+        catch (UnauthorizedAccessException) when (Directory.Exists(path))
+        {
+            return null; // a directory where a sandbox file goes is not a file: creating it reports the obstacle
+        }
     }
 
     private static LinkObject ToLinkObject(NamespaceSnapshot ns, LinkInfo link, string? owner, NamespaceSnapshot host, VethPairs veths)
