@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace NetPlan.Agent.Protocol;
 
 // The wire format between netplan and netplan-agent: one JSON object per line (UTF-8, '\n').
-//   request:  { "id": 1, "method": "hello" | "observe" | "apply", "params": { ... } }
+//   request:  { "id": 1, "method": "hello" | "observe" | "apply" | "lock" | "unlock", "params": { ... } }
 //   response: { "id": 1, "result": { ... } }   or   { "id": 1, "error": { "message": "...", ... } }
 // Payloads (HostFacts, ObserveScope, Observation, operations, ApplyResult) are written with the
 // state model's own StateJson context, so the envelope carries them as opaque JSON elements.
@@ -13,11 +13,13 @@ namespace NetPlan.Agent.Protocol;
 public static class AgentProtocol
 {
     /// <summary>Bumped on any incompatible change. Both sides compare it in <c>hello</c>.</summary>
-    public const int Version = 1;
+    public const int Version = 2; // 2: lock, unlock
 
     public const string Hello = "hello";
     public const string Observe = "observe";
     public const string Apply = "apply";
+    public const string Lock = "lock";
+    public const string Unlock = "unlock";
 }
 
 internal sealed record ProtocolRequest(long Id, string Method, JsonElement? Params);
@@ -52,4 +54,7 @@ internal sealed record HelloResult(int Protocol, JsonElement Facts);
 [JsonSerializable(typeof(ProtocolResponse))]
 [JsonSerializable(typeof(HelloParams))]
 [JsonSerializable(typeof(HelloResult))]
+[JsonSerializable(typeof(LockParams))]
+[JsonSerializable(typeof(LockResult))]
+[JsonSerializable(typeof(UnlockParams))]
 internal sealed partial class ProtocolJson : JsonSerializerContext;

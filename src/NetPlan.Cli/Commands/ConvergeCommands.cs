@@ -48,13 +48,17 @@ internal static class ConvergeCommands
         var command = new Command(name, description) { file, json, parallelism };
         if (detailed is not null) command.Options.Add(detailed);
         if (dryRun is not null) command.Options.Add(dryRun);
+        // Only the commands that change hosts lock them; plan never waits for anyone.
+        var lockTimeout = intent == Intent.Plan ? null : LockTimeoutOption.Create();
+        if (lockTimeout is not null) command.Options.Add(lockTimeout);
         command.SetAction((parse, ct) => RunAsync(
             parse.GetValue(file), intent, parse.GetValue(json), parse.GetValue(parallelism),
-            dryRun is not null && parse.GetValue(dryRun), detailed is not null && parse.GetValue(detailed), ct));
+            dryRun is not null && parse.GetValue(dryRun), detailed is not null && parse.GetValue(detailed),
+            lockTimeout is null ? null : new LockRequest(LockHolder.ForThisProcess($"netplan {name}"), parse.GetValue(lockTimeout)), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? path, Intent intent, bool json, int parallelism, bool dryRun, bool detailed, CancellationToken ct)
+    private static async Task<int> RunAsync(string? path, Intent intent, bool json, int parallelism, bool dryRun, bool detailed, LockRequest? locking, CancellationToken ct)
     {
         var topology = TopologyInput.Load(path, Console.Error);
         if (topology is null) return Workflow.Failure;
@@ -68,7 +72,7 @@ internal static class ConvergeCommands
                 $"node '{retry.Node}': {retry.Error?.Message ?? "no answer"}; try {retry.NextAttempt} in {retry.Delay.TotalSeconds:0.0} s")),
             (_, _) => ValueTask.FromResult<IHostAgent>(new LocalHostAgent()));
         var workflow = new Workflow(connector, parallelism, progress,
-            new PlanOutput(Console.Out, Console.Error, json, colour));
+            new PlanOutput(Console.Out, Console.Error, json, colour), locking);
         try
         {
             return await workflow.RunAsync(topology, intent, dryRun, detailed, ct);

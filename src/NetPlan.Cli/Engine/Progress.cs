@@ -13,6 +13,9 @@ internal sealed class Progress(TextWriter stderr, bool quiet)
         if (!quiet) Write($"[{node}] {status}");
     }
 
+    /// <summary>Something the user must see even with --json (stderr stays free for it), e.g. why the run waits.</summary>
+    public void Notice(string message) => Write(message);
+
     public void Warn(string message) => Write("warning: " + message);
 
     public void Error(string message) => Write("error: " + message);
