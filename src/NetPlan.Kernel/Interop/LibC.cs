@@ -109,6 +109,12 @@ internal static unsafe partial class LibC
     [LibraryImport("libc", SetLastError = true)]
     public static partial nint pread(int fd, byte* buf, nint count, long offset);
 
+    /// <summary>statfs(2) into a raw buffer: only f_type (the first word, on every 64-bit Linux ABI) is read.</summary>
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int statfs(string path, byte* buf);
+
+    public const long NSFS_MAGIC = 0x6e736673;
+
     [LibraryImport("libc")]
     public static partial nint strerror(int errnum);
 
