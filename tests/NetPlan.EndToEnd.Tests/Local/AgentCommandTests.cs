@@ -13,7 +13,7 @@ public class AgentCommandTests
         using var host = await LocalHost.StartAsync();
         await host.ExecCheckAsync("ip", "link", "add", "eth7", "type", "bridge");
         var requests =
-            """{"id":1,"method":"hello","params":{"protocol":1}}""" + "\n" +
+            """{"id":1,"method":"hello","params":{"protocol":2}}""" + "\n" +
             """{"id":2,"method":"observe","params":{"owner":"t","namespaces":["nothere"],"host_links":["eth7"],"files":[],"sysctls":[]}}""" + "\n";
 
         var run = await host.NetplanWithInputAsync(requests, "agent");
@@ -22,7 +22,7 @@ public class AgentCommandTests
         var replies = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal([1L, 2L], replies.Select(r => r.GetProperty("id").GetInt64()));
         var hello = replies[0].GetProperty("result");
-        Assert.Equal(1, hello.GetProperty("protocol").GetInt32());
+        Assert.Equal(2, hello.GetProperty("protocol").GetInt32());
         var kinds = hello.GetProperty("facts").GetProperty("supported_link_kinds").EnumerateArray().Select(k => k.GetString()).ToList();
         Assert.Contains("Bridge", kinds, StringComparer.OrdinalIgnoreCase);
         var objects = replies[1].GetProperty("result").GetProperty("state").GetProperty("objects").EnumerateArray().ToList();

@@ -29,7 +29,7 @@ for line in sys.stdin:
     request = json.loads(line)
     rid, method, params = request["id"], request["method"], request.get("params")
     if method == "hello":
-        reply({"id": rid, "result": {"protocol": 1, "facts": facts()}})
+        reply({"id": rid, "result": {"protocol": 2, "facts": facts()}})
     elif method == "observe":
         reply({"id": rid, "result": {"facts": facts(), "state": {"objects": []}}})
     elif method == "apply":
