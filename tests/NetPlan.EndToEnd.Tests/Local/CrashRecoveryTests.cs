@@ -60,7 +60,7 @@ public class CrashRecoveryTests
         : Directory.EnumerateFiles(host.PathInside("/run/netns")).Count(n => Path.GetFileName(n) != "foreign");
 
     /// <summary>The CLI's process (dotnet running netplan.dll on <paramref name="file"/>), as this process sees it.</summary>
-    private static async Task<System.Diagnostics.Process> CliProcessAsync(string file)
+    internal static async Task<System.Diagnostics.Process> CliProcessAsync(string file)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTime.UtcNow < deadline)
