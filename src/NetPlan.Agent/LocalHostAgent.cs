@@ -1,6 +1,7 @@
 using System.Reflection;
 using NetPlan.Agent.Apply;
 using NetPlan.Agent.Hello;
+using NetPlan.Agent.Locking;
 using NetPlan.Agent.Observe;
 using NetPlan.Core.Planning;
 using NetPlan.Core.State;
@@ -28,6 +29,9 @@ public sealed record LocalHostAgentOptions
     /// use it to put a real obstacle in the kernel's way of operation k; nothing else sets it.
     /// </summary>
     internal Action<int, Operation>? BeforeOperation { get; init; }
+
+    /// <summary>Where the per-topology apply locks live (see <see cref="TopologyLocks"/>).</summary>
+    public string LockDirectory { get; init; } = TopologyLocks.DefaultDirectory;
 }
 
 /// <summary>
@@ -63,6 +67,14 @@ public sealed class LocalHostAgent : IHostAgent
 
     public Task<ApplyResult> ApplyAsync(IReadOnlyList<Operation> operations, CancellationToken cancellationToken = default) =>
         ApplyAsync(operations, OnFailure.Rollback, cancellationToken);
+
+    /// <summary>
+    /// Not serialised with the other requests: a run waiting here must not stop this agent from
+    /// answering anything else, and the lock belongs to its file descriptor, not to the agent.
+    /// </summary>
+    public Task<IAsyncDisposable> AcquireLockAsync(string topology, LockHolder holder, TimeSpan timeout,
+        Action<LockHolder?>? onWaiting = null, CancellationToken cancellationToken = default) =>
+        new TopologyLocks(_options.LockDirectory).AcquireAsync(topology, holder, timeout, onWaiting, cancellationToken);
 
     /// <summary>Version, kernel, supported kinds (probed once per agent: the only costly part) and the host's interfaces.</summary>
     private const string ResolvConfPath = "/etc/resolv.conf";

@@ -11,20 +11,13 @@ namespace NetPlan.Agent.Apply;
 /// <summary>Namespaces, addresses, routes, neighbours, FDB entries, sysctls and files: one request (or file operation) each.</summary>
 internal sealed class SimpleObjectApplier(NamespaceConnections connections, string etcNetnsDirectory)
 {
-    /// <summary>`ip netns add`, then lo up and marked with the owner (the namespace's ownership mark).</summary>
-    public void CreateNamespace(NamespaceObject ns)
-    {
-        var connection = connections.Create(ns.Name);
-        try
-        {
-            MarkLoopback(ns, connection, $"creating namespace {ns.Name}");
-        }
-        catch
-        {
-            connections.Delete(ns.Name); // created just now, not yet marked ours: a failed create leaves nothing
-            throw;
-        }
-    }
+    /// <summary>
+    /// `ip netns add` with lo up and marked with the owner (the namespace's ownership mark) before
+    /// the namespace gets its name: a crash can leave no unmarked namespace, which the next run
+    /// would have to call foreign.
+    /// </summary>
+    public void CreateNamespace(NamespaceObject ns) =>
+        connections.Create(ns.Name, connection => MarkLoopback(ns, connection, $"creating namespace {ns.Name}"));
 
     public void UpdateNamespace(NamespaceObject ns) =>
         MarkLoopback(ns, connections.For(ns.Name), $"updating namespace {ns.Name}");
@@ -133,6 +126,7 @@ internal sealed class SimpleObjectApplier(NamespaceConnections connections, stri
                 break;
             case FileObject file:
                 File.Delete(file.Path);
+                RemoveLeftoverTemporaries(file.Path);
                 RemoveEmptyNetnsDirectory(file.Path);
                 break;
             default:
@@ -163,7 +157,8 @@ internal sealed class SimpleObjectApplier(NamespaceConnections connections, stri
     {
         var directory = Path.GetDirectoryName(file.Path) ?? throw new ArgumentException($"'{file.Path}' has no directory");
         Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(file.Path)}.netplan-{Guid.NewGuid():N}");
+        RemoveLeftoverTemporaries(file.Path);
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(file.Path)}{TemporaryInfix}{Guid.NewGuid():N}");
         try
         {
             File.WriteAllText(temporary, file.Content);
@@ -172,6 +167,25 @@ internal sealed class SimpleObjectApplier(NamespaceConnections connections, stri
         finally
         {
             File.Delete(temporary);
+        }
+    }
+
+    private const string TemporaryInfix = ".netplan-";
+
+    /// <summary>
+    /// Temporaries of <paramref name="path"/> that a run killed between write and rename left behind
+    /// (`.NAME.netplan-` + 32 hex digits: nobody else makes such names). Removed before the file is
+    /// written or deleted, so a crash leaks nothing — `ip netns exec` would bind-mount them too.
+    /// </summary>
+    private static void RemoveLeftoverTemporaries(string path)
+    {
+        var directory = Path.GetDirectoryName(path);
+        if (directory is null || !Directory.Exists(directory)) return;
+        var prefix = $".{Path.GetFileName(path)}{TemporaryInfix}";
+        foreach (var leftover in Directory.EnumerateFiles(directory, prefix + "*"))
+        {
+            var suffix = Path.GetFileName(leftover)[prefix.Length..];
+            if (suffix.Length == 32 && suffix.All(char.IsAsciiHexDigitLower)) File.Delete(leftover);
         }
     }
 

@@ -25,7 +25,7 @@ internal sealed class Observer(NamespaceConnections connections, string etcNetns
         // Host links in scope: owned by this topology, or named by it (foreign, possibly another topology's).
         var hostNames = scope.HostLinks.ToHashSet(StringComparer.Ordinal);
         var hostReported = host.Links
-            .Where(l => Ownership.OwnerFromAlias(l.Alias) == scope.Owner || hostNames.Contains(l.Name))
+            .Where(l => Ownership.OwnerOfLink(l.Alias, l.Group, scope.Owner) == scope.Owner || hostNames.Contains(l.Name))
             .ToDictionary(l => l.Index);
 
         var observedNamespaces = scope.Namespaces.Distinct(StringComparer.Ordinal)
@@ -37,7 +37,7 @@ internal sealed class Observer(NamespaceConnections connections, string etcNetns
         var veths = new VethPairs(connections, host, sandboxes) { HostReported = hostReported.ContainsKey };
 
         // Host: links (with sandbox veth ends folded in), addresses, owned routes, neighbours and FDB on owned links.
-        var hostLinkOwner = hostReported.Values.ToDictionary(l => l.Index, l => Ownership.OwnerFromAlias(l.Alias));
+        var hostLinkOwner = hostReported.Values.ToDictionary(l => l.Index, l => Ownership.OwnerOfLink(l.Alias, l.Group, scope.Owner));
         foreach (var link in hostReported.Values)
         {
             if (veths.IsFoldedAway(host, link, hostReported.ContainsKey)) continue;

@@ -44,15 +44,16 @@ public static class AgentServer
     {
         using var reader = JsonLineReader.Open(input);
         var writer = new JsonLineWriter(output);
+        await using var locks = new ConnectionLocks();
         while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
             if (string.IsNullOrWhiteSpace(line)) continue;
-            var response = await HandleAsync(agent, line, log, cancellationToken).ConfigureAwait(false);
+            var response = await HandleAsync(agent, locks, line, log, cancellationToken).ConfigureAwait(false);
             await writer.WriteAsync(response, ProtocolJson.Default.ProtocolResponse, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private static async Task<ProtocolResponse> HandleAsync(IHostAgent agent, string line, TextWriter? log, CancellationToken cancellationToken)
+    private static async Task<ProtocolResponse> HandleAsync(IHostAgent agent, ConnectionLocks locks, string line, TextWriter? log, CancellationToken cancellationToken)
     {
         ProtocolRequest? request;
         try
@@ -73,7 +74,11 @@ public static class AgentServer
                 AgentProtocol.Hello => await HelloAsync(agent, request, cancellationToken).ConfigureAwait(false),
                 AgentProtocol.Observe => await ObserveAsync(agent, request, cancellationToken).ConfigureAwait(false),
                 AgentProtocol.Apply => await ApplyAsync(agent, request, cancellationToken).ConfigureAwait(false),
-                _ => throw new ProtocolViolation($"unknown method '{request.Method}' (this agent knows hello, observe, apply)"),
+                AgentProtocol.Lock => await locks.LockAsync(agent, Params(request).Deserialize(ProtocolJson.Default.LockParams)
+                                                                   ?? throw new ProtocolViolation("lock needs params {\"topology\", \"holder\", \"timeout_ms\"}"), cancellationToken).ConfigureAwait(false),
+                AgentProtocol.Unlock => await locks.UnlockAsync(Params(request).Deserialize(ProtocolJson.Default.UnlockParams)
+                                                                 ?? throw new ProtocolViolation("unlock needs params {\"topology\"}")).ConfigureAwait(false),
+                _ => throw new ProtocolViolation($"unknown method '{request.Method}' (this agent knows hello, observe, apply, lock, unlock)"),
             };
             return new ProtocolResponse(request.Id, result, null);
         }

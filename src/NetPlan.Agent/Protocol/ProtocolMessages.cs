@@ -5,7 +5,7 @@ using NetPlan.Core.State;
 namespace NetPlan.Agent.Protocol;
 
 // The wire format between netplan and netplan-agent: one JSON object per line (UTF-8, '\n').
-//   request:  { "id": 1, "method": "hello" | "observe" | "apply", "params": { ... } }
+//   request:  { "id": 1, "method": "hello" | "observe" | "apply" | "lock" | "unlock", "params": { ... } }
 //             apply's params: { "operations": [ ... ], "on_failure": "Rollback" | "Keep" }
 //   response: { "id": 1, "result": { ... } }   or   { "id": 1, "error": { "message": "...", ... } }
 //             a failed apply: "error": { "message", "kind": "apply", "operation_index", "rollback": { "undone", "failures" } }
@@ -16,12 +16,14 @@ namespace NetPlan.Agent.Protocol;
 public static class AgentProtocol
 {
     /// <summary>Bumped on any incompatible change. Both sides compare it in <c>hello</c>.
-    /// 2: apply takes {"operations", "on_failure"} and a failed apply reports its rollback.</summary>
+    /// 2: lock and unlock; apply takes {"operations", "on_failure"} and a failed apply reports its rollback.</summary>
     public const int Version = 2;
 
     public const string Hello = "hello";
     public const string Observe = "observe";
     public const string Apply = "apply";
+    public const string Lock = "lock";
+    public const string Unlock = "unlock";
 }
 
 internal sealed record ProtocolRequest(long Id, string Method, JsonElement? Params);
@@ -61,4 +63,7 @@ internal sealed record HelloResult(int Protocol, JsonElement Facts);
 [JsonSerializable(typeof(HelloParams))]
 [JsonSerializable(typeof(HelloResult))]
 [JsonSerializable(typeof(ApplyParams))]
+[JsonSerializable(typeof(LockParams))]
+[JsonSerializable(typeof(LockResult))]
+[JsonSerializable(typeof(UnlockParams))]
 internal sealed partial class ProtocolJson : JsonSerializerContext;

@@ -77,6 +77,43 @@ public sealed class RemoteHostAgent : IHostAgent
         return Result(response, StateJson.Default.ApplyResult);
     }
 
+    /// <summary>A try that does not wait, then (if taken) one that waits: see <see cref="ConnectionLocks"/>.</summary>
+    public async Task<IAsyncDisposable> AcquireLockAsync(string topology, LockHolder holder, TimeSpan timeout,
+        Action<LockHolder?>? onWaiting = null, CancellationToken cancellationToken = default)
+    {
+        var first = await LockCallAsync(topology, holder, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        if (!first.Acquired)
+        {
+            onWaiting?.Invoke(first.Holder);
+            var second = timeout > TimeSpan.Zero ? await LockCallAsync(topology, holder, timeout, cancellationToken).ConfigureAwait(false) : first;
+            if (!second.Acquired) throw new LockTimeoutException(topology, second.Holder ?? first.Holder, timeout);
+        }
+        return new RemoteLock(this, topology);
+    }
+
+    private async Task<LockResult> LockCallAsync(string topology, LockHolder holder, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var parameters = new LockParams(topology, holder, (long)timeout.TotalMilliseconds);
+        var response = await CallAsync(AgentProtocol.Lock, JsonSerializer.SerializeToElement(parameters, ProtocolJson.Default.LockParams), cancellationToken)
+            .ConfigureAwait(false);
+        return Result(response, ProtocolJson.Default.LockResult);
+    }
+
+    /// <summary>
+    /// Unlocks explicitly while the connection lasts; once it is gone (or this agent disposed) there
+    /// is nothing to do: the agent at the far end exits and the kernel drops its lock.
+    /// </summary>
+    private sealed class RemoteLock(RemoteHostAgent agent, string topology) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            if (agent._disposed != 0 || agent._lost is not null) return;
+            var parameters = JsonSerializer.SerializeToElement(new UnlockParams(topology), ProtocolJson.Default.UnlockParams);
+            try { await agent.CallAsync(AgentProtocol.Unlock, parameters, CancellationToken.None).ConfigureAwait(false); }
+            catch (RemoteAgentException) { /* the connection went: so did the lock */ }
+        }
+    }
+
     private async Task<ProtocolResponse> CallAsync(string method, JsonElement parameters, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);

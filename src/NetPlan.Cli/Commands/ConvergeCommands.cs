@@ -57,15 +57,19 @@ internal static class ConvergeCommands
         if (dryRun is not null) command.Options.Add(dryRun);
         if (save is not null) command.Options.Add(save);
         var failure = intent == Intent.Plan ? null : FailureOptions.Add(command);
+        // Only the commands that change hosts lock them; plan never waits for anyone.
+        var lockTimeout = intent == Intent.Plan ? null : LockTimeoutOption.Create();
+        if (lockTimeout is not null) command.Options.Add(lockTimeout);
         command.SetAction((parse, ct) => RunAsync(
             parse.GetValue(file), intent, parse.GetValue(json), parse.GetValue(parallelism),
             dryRun is not null && parse.GetValue(dryRun), detailed is not null && parse.GetValue(detailed),
-            save is null ? null : parse.GetValue(save), failure?.Read(parse) ?? FailurePolicy.Default, ct));
+            save is null ? null : parse.GetValue(save), failure?.Read(parse) ?? FailurePolicy.Default,
+            lockTimeout is null ? null : new LockRequest(LockHolder.ForThisProcess($"netplan {name}"), parse.GetValue(lockTimeout)), ct));
         return command;
     }
 
     private static async Task<int> RunAsync(string? path, Intent intent, bool json, int parallelism, bool dryRun, bool detailed,
-        string? saveTo, FailurePolicy onFailure, CancellationToken ct)
+        string? saveTo, FailurePolicy onFailure, LockRequest? locking, CancellationToken ct)
     {
         var input = TopologyInput.Load(path, acceptSavedPlan: intent == Intent.Apply, Console.Error);
         if (input is null) return Workflow.Failure;
@@ -82,7 +86,7 @@ internal static class ConvergeCommands
                 $"node '{retry.Node}': {retry.Error?.Message ?? "no answer"}; try {retry.NextAttempt} in {retry.Delay.TotalSeconds:0.0} s")),
             (_, _) => ValueTask.FromResult<IHostAgent>(new LocalHostAgent()));
         var workflow = new Workflow(connector, parallelism, progress,
-            new PlanOutput(Console.Out, Console.Error, json, colour))
+            new PlanOutput(Console.Out, Console.Error, json, colour), locking)
         {
             SaveTo = saveTo is null ? null : new PlanSaver(saveTo, input.Source, intent == Intent.Destroy ? PlanKind.Destroy : PlanKind.Apply),
             Saved = input.SavedPlan,

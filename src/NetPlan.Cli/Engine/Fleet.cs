@@ -10,7 +10,7 @@ namespace NetPlan.Cli.Engine;
 /// observed and applied concurrently (bounded); a node that fails is that node's failure, named,
 /// and never holds up the others.
 /// </summary>
-internal sealed class Fleet : IAsyncDisposable
+internal sealed partial class Fleet : IAsyncDisposable
 {
     private readonly Dictionary<string, IHostAgent> _agents;
     private readonly int _parallelism;
@@ -65,6 +65,7 @@ internal sealed class Fleet : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await ReleaseLocksAsync();
         foreach (var agent in _agents.Values)
         {
             try { await agent.DisposeAsync(); }

@@ -33,7 +33,7 @@ internal sealed class PlanSaver(string path, SavedTopology source, PlanKind kind
             progress.Error($"cannot save the plan to {path}: {e.Message}");
             return false;
         }
-        progress.Note($"Saved the plan to {path}. To perform exactly these actions, run: netplan apply {path}");
+        progress.Notice($"Saved the plan to {path}. To perform exactly these actions, run: netplan apply {path}");
         return true;
     }
 }

@@ -13,8 +13,8 @@ internal sealed class Progress(TextWriter stderr, bool quiet)
         if (!quiet) Write($"[{node}] {status}");
     }
 
-    /// <summary>A line the user acts on (where a plan was saved), shown even when progress is quiet.</summary>
-    public void Note(string message) => Write(message);
+    /// <summary>Something the user must see even with --json (stderr stays free for it), e.g. why the run waits.</summary>
+    public void Notice(string message) => Write(message);
 
     public void Warn(string message) => Write("warning: " + message);
 

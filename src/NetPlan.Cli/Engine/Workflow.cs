@@ -14,7 +14,8 @@ internal enum Intent { Plan, Apply, Destroy }
 /// load → connect → observe → plan → (apply → re-observe → verify). One path for plan, apply and
 /// destroy, so what `plan` shows is exactly what `apply` does.
 /// </summary>
-internal sealed class Workflow(NodeConnector connector, int parallelism, Progress progress, PlanOutput output)
+/// <param name="locking">How apply and destroy lock each node (plan never locks); null: they do not.</param>
+internal sealed class Workflow(NodeConnector connector, int parallelism, Progress progress, PlanOutput output, LockRequest? locking = null)
 {
     public const int Success = 0, Failure = 1, ChangesPresent = 2;
 
@@ -32,6 +33,11 @@ internal sealed class Workflow(NodeConnector connector, int parallelism, Progres
         var (fleet, unreachable) = await Fleet.ConnectAsync(topology, connector, parallelism, progress, ct);
         await using var _ = fleet;
         Report(unreachable);
+        if (locking is not null && intent != Intent.Plan && !dryRun && Report(await fleet.LockAsync(topology.Name, locking, ct)))
+        {
+            progress.Error("nothing was changed");
+            return Failure;
+        }
 
         var (observed, failedObservations) = await fleet.ObserveAsync(node => Planner.ScopeFor(topology, node), ct);
         Report(failedObservations);

@@ -23,6 +23,16 @@ public interface IHostAgent : IAsyncDisposable
     /// <summary>Executes the operations in order, rolling back on failure.</summary>
     Task<ApplyResult> ApplyAsync(IReadOnlyList<Operation> operations, CancellationToken cancellationToken = default) =>
         ApplyAsync(operations, OnFailure.Rollback, cancellationToken);
+
+    /// <summary>
+    /// Takes this host's lock for <paramref name="topology"/>: one apply or destroy at a time per host
+    /// and topology. Held until the returned handle is disposed or the agent dies (the kernel drops it
+    /// with the process). When the lock is taken, calls <paramref name="onWaiting"/> once with the
+    /// holder (null if it left no description), then waits up to <paramref name="timeout"/>; throws
+    /// <see cref="LockTimeoutException"/> after that. A zero timeout fails at once.
+    /// </summary>
+    Task<IAsyncDisposable> AcquireLockAsync(string topology, LockHolder holder, TimeSpan timeout,
+        Action<LockHolder?>? onWaiting = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>How many operations ran, and (for the fault-tolerance work) which.</summary>

@@ -32,6 +32,15 @@ public static class Ownership
     }
 
     /// <summary>
+    /// The owner of a link as <paramref name="observer"/> sees it: its alias says so, or — the alias
+    /// being written in a second request after creation (the kernel ignores it in NEWLINK) — it has
+    /// no alias yet and carries <paramref name="observer"/>'s group, which NEWLINK itself sets. That
+    /// is a link a crash interrupted between the two requests: ours, with its alias to repair.
+    /// </summary>
+    public static string? OwnerOfLink(string? alias, uint group, string observer) =>
+        OwnerFromAlias(alias) ?? (string.IsNullOrEmpty(alias) && group == LinkGroup(observer) ? observer : null);
+
+    /// <summary>
     /// The IFLA_GROUP of a topology's links, for `ip link del group N`-style bulk teardown. Derived
     /// from the name so every host agrees without coordination; never 0 (the default group).
     /// Teardown still checks each link's alias before bulk deletion, so a hash collision with a

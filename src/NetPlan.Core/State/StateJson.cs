@@ -18,4 +18,5 @@ namespace NetPlan.Core.State;
 [JsonSerializable(typeof(List<Operation>))]
 [JsonSerializable(typeof(HostPlan))]
 [JsonSerializable(typeof(ApplyResult))]
+[JsonSerializable(typeof(LockHolder))]
 public sealed partial class StateJson : JsonSerializerContext;

@@ -30,6 +30,7 @@ internal static unsafe partial class LibC
     public const int O_RDWR = 2;
     public const int O_DIRECTORY = 0x10000;
     public const int LOCK_EX = 2;
+    public const int LOCK_NB = 4;
     public const int EINVAL = 22;
     public const int EEXIST = 17;
     public const int O_CLOEXEC = 0x80000;
@@ -98,6 +99,21 @@ internal static unsafe partial class LibC
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int flock(int fd, int operation);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int ftruncate(int fd, long length);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint pwrite(int fd, byte* buf, nint count, long offset);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint pread(int fd, byte* buf, nint count, long offset);
+
+    /// <summary>statfs(2) into a raw buffer: only f_type (the first word, on every 64-bit Linux ABI) is read.</summary>
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int statfs(string path, byte* buf);
+
+    public const long NSFS_MAGIC = 0x6e736673;
 
     [LibraryImport("libc")]
     public static partial nint strerror(int errnum);

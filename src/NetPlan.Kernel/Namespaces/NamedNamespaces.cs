@@ -26,54 +26,113 @@ public sealed class NamedNamespaces(string directory = NamedNamespaces.DefaultDi
         return Path.Combine(Directory, name);
     }
 
-    public bool Exists(string name) => File.Exists(PathOf(name));
+    /// <summary>
+    /// True when NAME is a namespace: a file with a namespace mounted on it. An empty file (what a
+    /// crash between creating the file and mounting leaves, for `ip netns add` as for us) is not one.
+    /// </summary>
+    public bool Exists(string name) => IsMountedNamespace(PathOf(name));
 
+    /// <summary>The namespaces in the directory (files without a namespace mounted on them are not listed).</summary>
     public IReadOnlyList<string> List() =>
         System.IO.Directory.Exists(Directory)
-            ? System.IO.Directory.EnumerateFiles(Directory).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
+            ? System.IO.Directory.EnumerateFiles(Directory).Where(IsMountedNamespace)
+                .Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
             : [];
 
     /// <summary>`ip netns add NAME`. Throws "File exists" when the name is taken.</summary>
-    public void Add(string name) => Create(name, null);
+    public void Add(string name) => Create(name, null, null)?.Dispose();
 
     /// <summary>
     /// `ip netns add NAME` and a socket of <paramref name="netlinkProtocol"/> opened inside the new
     /// namespace by the same thread, so creating a sandbox needs no second namespace switch.
+    /// <paramref name="beforePublishing"/> runs on that socket while the namespace has no name yet:
+    /// whatever it does (marking the namespace as owned) is there before anyone can see the
+    /// namespace. If it throws — or the process dies meanwhile — the namespace just vanishes.
     /// </summary>
-    public NetlinkSocket AddAndOpen(string name, int netlinkProtocol) =>
-        NetlinkSocket.FromDescriptor(Create(name, netlinkProtocol), netlinkProtocol);
+    public NetlinkSocket AddAndOpen(string name, int netlinkProtocol, Action<NetlinkSocket>? beforePublishing = null) =>
+        Create(name, netlinkProtocol, beforePublishing)!;
 
-    private int Create(string name, int? netlinkProtocol)
+    private NetlinkSocket? Create(string name, int? netlinkProtocol, Action<NetlinkSocket>? beforePublishing)
     {
         var path = PathOf(name);
         EnsureSharedDirectory();
-        var fd = LibC.open(path, LibC.O_RDONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC, 0);
-        if (fd < 0) throw new KernelException($"creating network namespace {name}", Marshal.GetLastPInvokeError());
-        LibC.close(fd);
+        if (IsMountedNamespace(path)) throw new KernelException($"creating network namespace {name}", LibC.EEXIST);
+
+        // A namespace of this thread's own, kept alive by a descriptor (and the socket) until it is mounted.
+        const string self = "/proc/thread-self/ns/net";
+        var protocol = netlinkProtocol ?? -1;
+        var nsFd = -1;
+        int socketFd;
         try
         {
-            // /proc/thread-self, not /proc/self: only this thread is in the new namespace.
-            const string self = "/proc/thread-self/ns/net";
-            var protocol = netlinkProtocol ?? -1;
-            return NamespaceThread.RunInNew([MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
-                LibC.mount(self, path, "none", LibC.MS_BIND, 0) < 0 ? -1
+            socketFd = NamespaceThread.RunInNew([MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
+                (nsFd = LibC.open(self, LibC.O_RDONLY | LibC.O_CLOEXEC, 0)) < 0 ? -1
                 : protocol < 0 ? 0
                 : LibC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol),
                 $"creating network namespace {name}");
         }
         catch
         {
-            LibC.umount2(path, LibC.MNT_DETACH);
-            File.Delete(path);
+            if (nsFd >= 0) LibC.close(nsFd);
             throw;
         }
+
+        var socket = protocol < 0 ? null : NetlinkSocket.FromDescriptor(socketFd, protocol);
+        try
+        {
+            if (socket is not null) beforePublishing?.Invoke(socket);
+            Publish(name, path, nsFd);
+            return socket;
+        }
+        catch
+        {
+            socket?.Dispose();
+            throw;
+        }
+        finally
+        {
+            LibC.close(nsFd);
+        }
+    }
+
+    /// <summary>
+    /// Gives the namespace behind <paramref name="nsFd"/> its name: the file, then the bind mount.
+    /// A file that is there without a namespace on it was left by a crash between those two steps
+    /// (ours or `ip netns add`'s): it is reused, never a mounted one.
+    /// </summary>
+    private static void Publish(string name, string path, int nsFd)
+    {
+        var fd = LibC.open(path, LibC.O_RDONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC, 0);
+        var created = fd >= 0;
+        if (!created)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != LibC.EEXIST || IsMountedNamespace(path)) throw new KernelException($"creating network namespace {name}", errno);
+        }
+        else
+        {
+            LibC.close(fd);
+        }
+        if (LibC.mount($"/proc/self/fd/{nsFd}", path, "none", LibC.MS_BIND, 0) < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (created) File.Delete(path);
+            throw new KernelException($"creating network namespace {name}", errno);
+        }
+    }
+
+    /// <summary>A namespace is mounted on the file: its filesystem is nsfs (an empty file is on the directory's tmpfs).</summary>
+    private static unsafe bool IsMountedNamespace(string path)
+    {
+        var buffer = stackalloc long[32]; // struct statfs is 120 bytes on 64-bit Linux
+        return LibC.statfs(path, (byte*)buffer) == 0 && buffer[0] == LibC.NSFS_MAGIC;
     }
 
     /// <summary>`ip netns delete NAME`: detach the bind mount, remove the file. The namespace dies with its last user.</summary>
     public void Delete(string name)
     {
         var path = PathOf(name);
-        if (!File.Exists(path)) throw new KernelException($"deleting network namespace {name}", 2 /* ENOENT */);
+        if (!IsMountedNamespace(path)) throw new KernelException($"deleting network namespace {name}", 2 /* ENOENT */);
         LibC.umount2(path, LibC.MNT_DETACH);
         try { File.Delete(path); }
         catch (IOException e) { throw new KernelException($"deleting network namespace {name}: {e.Message}", 16 /* EBUSY */); }

@@ -50,11 +50,13 @@ public sealed class NamespaceConnections(NamedNamespaces namespaces, string? hos
 
     /// <summary>
     /// `ip netns add NAME`; the connection into the new namespace is opened on the thread that
-    /// created it, so creating a sandbox costs no extra namespace switch.
+    /// created it, so creating a sandbox costs no extra namespace switch. <paramref name="beforePublishing"/>
+    /// runs on that connection before the namespace gets its name (see <see cref="NamedNamespaces.AddAndOpen"/>).
     /// </summary>
-    public RouteConnection Create(string name)
+    public RouteConnection Create(string name, Action<RouteConnection>? beforePublishing = null)
     {
-        var connection = new RouteConnection(Namespaces.AddAndOpen(name, NetlinkSocket.NETLINK_ROUTE));
+        var connection = new RouteConnection(Namespaces.AddAndOpen(name, NetlinkSocket.NETLINK_ROUTE,
+            socket => beforePublishing?.Invoke(new RouteConnection(socket))));
         if (_open.TryRemove(name, out var stale)) stale.Dispose();
         _open[name] = connection;
         return connection;

@@ -52,6 +52,10 @@ public sealed class SshHostAgent : IHostAgent
     public Task<ApplyResult> ApplyAsync(IReadOnlyList<Operation> operations, OnFailure onFailure, CancellationToken cancellationToken = default) =>
         _remote.ApplyAsync(operations, onFailure, cancellationToken);
 
+    public Task<IAsyncDisposable> AcquireLockAsync(string topology, LockHolder holder, TimeSpan timeout,
+        Action<LockHolder?>? onWaiting = null, CancellationToken cancellationToken = default) =>
+        _remote.AcquireLockAsync(topology, holder, timeout, onWaiting, cancellationToken);
+
     /// <summary>Waits (briefly) for ssh to finish so its exit code and last words can explain a lost connection.</summary>
     internal async Task<string?> ExplainLossAsync()
     {

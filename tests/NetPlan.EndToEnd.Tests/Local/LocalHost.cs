@@ -72,6 +72,19 @@ public sealed class LocalHost : IDisposable
     public async Task<bool> PingsAsync(string sandbox, string target) =>
         (await InSandboxAsync(sandbox, "ping", "-c", "1", "-W", "2", target)).ExitCode == 0;
 
+    /// <summary>
+    /// A path of this host's private filesystem (its /run, /etc/netns) as the test process reaches
+    /// it: through /proc/PID/root of a process in the host's mount namespace.
+    /// </summary>
+    public string PathInside(string path) => $"/proc/{_host.Pid}/root{path}";
+
+    /// <summary>The pids of this host's processes whose command line contains <paramref name="pattern"/> (pgrep -f, listing only).</summary>
+    public async Task<IReadOnlyList<int>> PidsAsync(string pattern)
+    {
+        var found = await _host.ExecAsync("pgrep", "-f", pattern);
+        return found.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
+    }
+
     /// <summary>The host's own network state, for before/after comparisons.</summary>
     public Task<string> SnapshotAsync() => HostSnapshot.TakeAsync(ExecCheckAsync);
 

@@ -230,7 +230,7 @@ public sealed class AgentProtocolTests : IAsyncLifetime
 
     [Theory]
     [InlineData("""{"id":7,"method":"hello","params":{"protocol":0}}""", 7, "protocol", "netplan speaks agent protocol 0, this agent speaks 2")]
-    [InlineData("""{"id":8,"method":"reboot","params":{}}""", 8, "protocol", "unknown method 'reboot' (this agent knows hello, observe, apply)")]
+    [InlineData("""{"id":8,"method":"reboot","params":{}}""", 8, "protocol", "unknown method 'reboot' (this agent knows hello, observe, apply, lock, unlock)")]
     [InlineData("""{"id":9,"method":"observe"}""", 9, "protocol", "'observe' needs params")]
     [InlineData("""{"id":10,"method":"apply","params":{"not":"a list"}}""", 10, "protocol", "malformed params for 'apply': ")]
     [InlineData("""this is not json""", 0, "protocol", "malformed request: ")]

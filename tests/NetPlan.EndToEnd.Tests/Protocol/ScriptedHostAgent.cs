@@ -1,3 +1,4 @@
+using NetPlan.Agent.Locking;
 using NetPlan.Core.Planning;
 using NetPlan.Core.State;
 
@@ -52,6 +53,14 @@ internal sealed class ScriptedHostAgent : IHostAgent
             };
         return Task.FromResult(new ApplyResult(operations.Count));
     }
+
+    /// <summary>Real flock-based locks, in a directory the test owns (the lock needs no privileges).</summary>
+    public string? LockDirectory { get; init; }
+
+    public Task<IAsyncDisposable> AcquireLockAsync(string topology, LockHolder holder, TimeSpan timeout,
+        Action<LockHolder?>? onWaiting = null, CancellationToken cancellationToken = default) =>
+        new TopologyLocks(LockDirectory ?? throw new InvalidOperationException("this scripted agent has no LockDirectory"))
+            .AcquireAsync(topology, holder, timeout, onWaiting, cancellationToken);
 
     public ValueTask DisposeAsync()
     {
