@@ -1,4 +1,5 @@
 using NetPlan.Agent.Locking;
+using NetPlan.Core.Planning.Rendering;
 using NetPlan.Core.State;
 using NetPlan.Tests;
 
@@ -73,6 +74,36 @@ public class LockTests
         Assert.True(result.ExitCode == 0, result.Stderr + result.Stdout);
         Assert.Contains("node 'local': waiting for the lock held by pid 4242 (netplan apply", result.Stderr);
         Assert.Contains("Apply complete!", result.Stdout);
+        Assert.Equal(0, (await host.NetplanAsync("plan", "--detailed-exitcode", file)).ExitCode);
+    }
+
+    /// <summary>
+    /// Two real applies of one topology on one host: both are made to start while the lock is held,
+    /// then race for it when it is released. Serialized, the one that gets it second observes after
+    /// the first has finished, so it plans nothing; interleaved, both would plan every object from
+    /// scratch and the second would meet the first's objects ("File exists").
+    /// </summary>
+    [SkippableFact]
+    public async Task Two_applies_at_once_serialize_the_second_plans_after_the_first_has_finished()
+    {
+        Privileged.Require();
+        using var host = await LocalHost.StartAsync();
+        var file = host.Topology(Topology(40));
+        var held = await HoldAsync(host);
+        var first = host.NetplanAsync("apply", "--lock-timeout", "2m", file);
+        var second = host.NetplanAsync("apply", "--lock-timeout", "2m", file);
+        await Task.Delay(TimeSpan.FromSeconds(5)); // both started and are waiting
+        Assert.False(first.IsCompleted || second.IsCompleted, "an apply finished while the lock was held");
+        await held.DisposeAsync();
+
+        var results = await Task.WhenAll(first, second);
+        foreach (var result in results)
+        {
+            Assert.True(result.ExitCode == 0, result.Stderr + result.Stdout);
+            Assert.Contains("node 'local': waiting for the lock held by pid 4242 (netplan apply", result.Stderr);
+        }
+        Assert.Single(results, r => r.Stdout.Contains("Apply complete! Resources: ") && !r.Stdout.Contains(PlanText.NoChanges));
+        Assert.Single(results, r => r.Stdout.Contains(PlanText.NoChanges));
         Assert.Equal(0, (await host.NetplanAsync("plan", "--detailed-exitcode", file)).ExitCode);
     }
 
