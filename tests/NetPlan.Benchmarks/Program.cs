@@ -135,7 +135,7 @@ static double Time(Action action)
     {
         delete = Time(() =>
         {
-            if (connections.DeleteAll(libNames).FirstOrDefault(f => f is not null) is { } failure) throw failure;
+            foreach (var name in libNames) connections.Delete(name);
         });
         lib.WaitUntilNoLinks("nps");
     });
@@ -145,7 +145,7 @@ static double Time(Action action)
         ip.WaitUntilNoLinks("nps");
     });
     connections.Dispose();
-    Row($"delete {count} sandboxes", delete, ipDelete, "`ip -batch`: `netns del …` (library: `DeleteAll`, eight at a time)");
+    Row($"delete {count} sandboxes", delete, ipDelete, "`ip -batch`: `netns del …`");
     Row($"… until the kernel has dismantled them", deleteGone, ipDeleteGone, "(the kernel's asynchronous cleanup, see note)");
 }
 
@@ -216,6 +216,12 @@ section.AddRange(
     "references it. An earlier version of the library let the runtime start its background GC thread inside a",
     "sandbox namespace, which kept that sandbox alive for two minutes; only one P/Invoke now runs inside a",
     "namespace (NamespaceThread), and a test guards it.",
+    "",
+    "Deleting a sandbox is the same two calls as `ip netns del` (`umount2(MNT_DETACH)`, `unlink`), then the",
+    "library closes its cached sockets in that namespace. That order matters: closing them first made the",
+    "unmount drop the namespace's last reference itself, and 1000 deletes took 0.16 s (1.5× `ip -batch`);",
+    "now the sockets' release hands the namespace to the kernel's cleanup, and the time until the kernel has",
+    "dismantled the namespaces is the same for both sides (the row below the deletes).",
     "",
 ]);
 WriteSection(report, section);

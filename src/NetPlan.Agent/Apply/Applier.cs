@@ -44,23 +44,6 @@ internal sealed class Applier(NamespaceConnections connections, string etcNetnsD
                         continue;
                     }
                 }
-                if (NamespaceDeletion.TryFind(operations, i, out var namespaces))
-                {
-                    for (var j = i + 1; j <= namespaces.LastIndex; j++) beforeOperation?.Invoke(j, operations[j]);
-                    var failures = namespaces.Execute(connections);
-                    // Every deletion of the run was attempted: those that went are done (and undone
-                    // on rollback); the first that failed is the one reported.
-                    for (var j = 0; j < failures.Count; j++)
-                        if (failures[j] is null) { done.Mark(i + j); executed++; }
-                    if (failures.Select((f, j) => (f, j)).FirstOrDefault(x => x.f is not null) is ({ } firstFailure, var at))
-                    {
-                        i += at;
-                        operation = operations[i];
-                        throw firstFailure;
-                    }
-                    i = namespaces.LastIndex;
-                    continue;
-                }
                 if (operation.ImpliedBy is not null) continue;
                 Execute(operation);
                 done.Mark(i);

@@ -139,32 +139,6 @@ public sealed class NamedNamespaces(string directory = NamedNamespaces.DefaultDi
     }
 
     /// <summary>
-    /// `ip netns delete` of every name, several at a time. Almost all of a delete's time is the
-    /// umount's RCU grace period, which the kernel waits for after releasing its mount lock, so
-    /// concurrent deletes overlap those waits: 1000 namespaces took ~0.6 s one at a time (like
-    /// `ip -batch`) and ~0.05 s eight at a time. The threads only unmount and unlink; none enters a
-    /// namespace. Every name is attempted; returns, per name, why it could not be deleted (null: deleted).
-    /// </summary>
-    public IReadOnlyList<Exception?> DeleteAll(IReadOnlyList<string> names)
-    {
-        var failures = new Exception?[names.Count];
-        var next = -1;
-        var workers = Enumerable.Range(0, Math.Min(names.Count, ConcurrentDeletes)).Select(_ => new Thread(() =>
-        {
-            for (var i = Interlocked.Increment(ref next); i < names.Count; i = Interlocked.Increment(ref next))
-            {
-                try { Delete(names[i]); }
-                catch (Exception e) when (e is KernelException or ArgumentException) { failures[i] = e; }
-            }
-        }, maxStackSize: 256 * 1024) { IsBackground = true, Name = "netns-delete" }).ToList();
-        foreach (var worker in workers) worker.Start();
-        foreach (var worker in workers) worker.Join();
-        return failures;
-    }
-
-    private const int ConcurrentDeletes = 8;
-
-    /// <summary>
     /// Makes the directory a shared mount point (bind it onto itself first if it is not a mount
     /// point), so a namespace mounted here is visible in every mount namespace that shares it.
     /// Locked like iproute2 does (Debian #949235: concurrent `ip netns add` stacked mounts).

@@ -62,26 +62,23 @@ public sealed class NamespaceConnections(NamedNamespaces namespaces, string? hos
         return connection;
     }
 
-    /// <summary>`ip netns delete NAME`, closing the cached connection (which would keep the namespace alive).</summary>
+    /// <summary>
+    /// `ip netns delete NAME`, then closing the cached connections (which would keep the namespace
+    /// alive). In that order: the unmount then drops a reference that is not the last, and the
+    /// sockets' release hands the namespace to the kernel's cleanup later. Closing them first made
+    /// the unmount drop the last one itself, 5× slower (1000 sandboxes: 0.16 s against 0.03 s).
+    /// </summary>
     public void Delete(string name)
     {
-        if (_open.TryRemove(name, out var connection)) connection.Dispose();
-        if (_netfilter.TryRemove(name, out var netfilter)) netfilter.Dispose();
-        Namespaces.Delete(name);
-    }
-
-    /// <summary>
-    /// `ip netns delete` of every name, concurrently (see <see cref="NamedNamespaces.DeleteAll"/>),
-    /// closing their cached connections first. Returns, per name, why it could not be deleted (null: deleted).
-    /// </summary>
-    public IReadOnlyList<Exception?> DeleteAll(IReadOnlyList<string> names)
-    {
-        foreach (var name in names)
+        try
+        {
+            Namespaces.Delete(name);
+        }
+        finally
         {
             if (_open.TryRemove(name, out var connection)) connection.Dispose();
             if (_netfilter.TryRemove(name, out var netfilter)) netfilter.Dispose();
         }
-        return Namespaces.DeleteAll(names);
     }
 
     /// <summary>

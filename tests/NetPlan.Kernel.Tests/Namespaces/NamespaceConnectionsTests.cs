@@ -65,32 +65,6 @@ public class NamespaceConnectionsTests
     }
 
     [SkippableFact]
-    public void DeleteAll_deletes_every_namespace_and_reports_the_ones_it_could_not()
-    {
-        Privileged.Require();
-        var names = Enumerable.Range(0, 20).Select(_ => "nptest-" + Guid.NewGuid().ToString("N")[..10]).ToList();
-        using var connections = new NamespaceConnections(new NamedNamespaces());
-        try
-        {
-            foreach (var name in names) connections.Create(name);
-            var missing = "nptest-" + Guid.NewGuid().ToString("N")[..10];
-
-            var failures = connections.DeleteAll([.. names, missing]);
-
-            Assert.All(failures.Take(names.Count), Assert.Null);
-            Assert.IsType<KernelException>(failures[^1]);
-            Assert.Contains(missing, failures[^1]!.Message);
-            var listed = ThrowawayNamespace.Run("ip", "netns", "list");
-            Assert.All(names, name => Assert.DoesNotContain(name, listed));
-            Assert.All(names, name => Assert.False(File.Exists(connections.PathOf(name))));
-        }
-        finally
-        {
-            foreach (var name in names) ThrowawayNamespace.TryRun("ip", "netns", "del", name);
-        }
-    }
-
-    [SkippableFact]
     public void A_link_moves_to_another_namespace_and_its_peer_is_found_through_the_namespace_id()
     {
         Privileged.Require();
