@@ -12,6 +12,11 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
 fi
 
 dotnet build NetPlan.sln -c Release -v quiet -nologo
+# The end-to-end tests run the binaries a user gets: netplan and netplan-agent, ahead-of-time compiled.
+publish=$(mktemp -d)
+trap 'rm -rf "$publish"' EXIT
+dotnet publish src/NetPlan.Cli -c Release -o "$publish" -v quiet -nologo
+export NETPLAN_PUBLISH_DIR="$publish"
 passed=0; failed=0; skipped=0; status=0
 results=$(mktemp -d)
 for project in tests/*/*.Tests.csproj; do

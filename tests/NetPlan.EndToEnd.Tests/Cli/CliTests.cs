@@ -6,8 +6,7 @@ namespace NetPlan.EndToEnd.Tests.Cli;
 /// <summary>The netplan process itself: exit codes, streams and formats a script relies on. No root needed.</summary>
 public class CliTests
 {
-    private static Task<Cmd.Result> Netplan(params string[] arguments) =>
-        Cmd.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "netplan.dll"), .. arguments]);
+    private static Task<Cmd.Result> Netplan(params string[] arguments) => PublishedBuild.RunAsync(arguments);
 
     private static string Scratch(string yaml)
     {

@@ -5,8 +5,7 @@ namespace NetPlan.EndToEnd.Tests.Cli;
 /// <summary>`--lock-timeout`: only on the commands that lock, written like Terraform's durations. No root needed.</summary>
 public class LockTimeoutOptionTests
 {
-    private static Task<Cmd.Result> Netplan(params string[] arguments) =>
-        Cmd.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "netplan.dll"), .. arguments]);
+    private static Task<Cmd.Result> Netplan(params string[] arguments) => PublishedBuild.RunAsync(arguments);
 
     [Theory]
     [InlineData("apply", "5x")]

@@ -1,3 +1,4 @@
+using NetPlan.EndToEnd.Tests.Lab;
 using NetPlan.Tests;
 
 namespace NetPlan.EndToEnd.Tests.Local;
@@ -59,9 +60,10 @@ public class CrashRecoveryTests
         // The foreign namespace is not one of the run's.
         : Directory.EnumerateFiles(host.PathInside("/run/netns")).Count(n => Path.GetFileName(n) != "foreign");
 
-    /// <summary>The CLI's process (dotnet running netplan.dll on <paramref name="file"/>), as this process sees it.</summary>
+    /// <summary>The CLI's process (the published netplan running on <paramref name="file"/>), as this process sees it.</summary>
     internal static async Task<System.Diagnostics.Process> CliProcessAsync(string file)
     {
+        var netplan = await PublishedBuild.NetplanAsync();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
@@ -71,7 +73,7 @@ public class CrashRecoveryTests
                 string[] argv;
                 try { argv = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0'); }
                 catch (IOException) { continue; }
-                if (argv.Length > 3 && Path.GetFileName(argv[0]) == "dotnet" && argv[1].EndsWith("netplan.dll") && argv.Contains(file))
+                if (argv.Length > 2 && argv[0] == netplan && argv.Contains(file))
                     return System.Diagnostics.Process.GetProcessById(pid);
             }
             await Task.Delay(5);

@@ -47,12 +47,12 @@ public sealed class LocalHost : IDisposable
         return path;
     }
 
-    /// <summary>Runs the real CLI (the built netplan.dll) inside this host.</summary>
+    /// <summary>Runs the real CLI (the published netplan) inside this host.</summary>
     public Task<Cmd.Result> NetplanAsync(params string[] arguments) => NetplanWithInputAsync(null, arguments);
 
     /// <summary>Runs the real CLI inside this host with <paramref name="stdin"/> as its input.</summary>
-    public Task<Cmd.Result> NetplanWithInputAsync(string? stdin, params string[] arguments) =>
-        Cmd.RunAsync(_host.StartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "netplan.dll"), .. arguments]), stdin, TimeSpan.FromMinutes(5));
+    public async Task<Cmd.Result> NetplanWithInputAsync(string? stdin, params string[] arguments) =>
+        await Cmd.RunAsync(_host.StartInfo(await PublishedBuild.NetplanAsync(), arguments), stdin, TimeSpan.FromMinutes(5));
 
     public Task<Cmd.Result> ExecAsync(string program, params string[] arguments) => _host.ExecAsync(program, arguments);
 

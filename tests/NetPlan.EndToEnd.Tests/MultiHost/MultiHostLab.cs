@@ -23,7 +23,7 @@ public sealed class MultiHostLab : IAsyncLifetime
         Task<SshLab> lab;
         lock (_gate) lab = _lab ??= SshLab.StartAsync(HostCount);
         Lab = await lab;
-        Agent = await AgentBuild.GetAsync();
+        Agent = await PublishedBuild.AgentAsync();
         return this;
     }
 
@@ -58,12 +58,12 @@ public sealed class MultiHostLab : IAsyncLifetime
         return path;
     }
 
-    /// <summary>Runs the real CLI (the built netplan.dll) in the controller namespace; it ships <see cref="Agent"/>.</summary>
-    public Task<Cmd.Result> NetplanAsync(params string[] arguments)
+    /// <summary>Runs the real CLI (the published netplan) in the controller namespace; it ships <see cref="Agent"/>.</summary>
+    public async Task<Cmd.Result> NetplanAsync(params string[] arguments)
     {
-        var start = Lab.ControllerCommand("dotnet", [Path.Combine(AppContext.BaseDirectory, "netplan.dll"), .. arguments]);
+        var start = Lab.ControllerCommand(await PublishedBuild.NetplanAsync(), arguments);
         start.Environment[AgentBinary.PathVariable] = Agent.Path;
-        return Cmd.RunAsync(start, timeout: TimeSpan.FromMinutes(5));
+        return await Cmd.RunAsync(start, timeout: TimeSpan.FromMinutes(5));
     }
 
     /// <summary>Applies and fails the test with the CLI's own words when it does not exit 0.</summary>

@@ -17,7 +17,7 @@ public sealed class LockOverSshTests(SshLabFixture fixture)
     {
         Privileged.Require();
         var lab = await fixture.LabAsync();
-        var agentBinary = await AgentBuild.GetAsync();
+        var agentBinary = await PublishedBuild.AgentAsync();
         var host = lab.Hosts[2];
         var connector = new SshAgentConnector(lab.SshOptions, () => agentBinary);
 

@@ -15,7 +15,7 @@ public sealed class RealAgentOverSshTests(SshLabFixture fixture)
     {
         Privileged.Require();
         var lab = await fixture.LabAsync();
-        var agentBinary = await AgentBuild.GetAsync();
+        var agentBinary = await PublishedBuild.AgentAsync();
         var host = lab.Hosts[0];
 
         await using var agent = await new SshAgentConnector(lab.SshOptions, () => agentBinary).ConnectAsync(host.Node());
@@ -35,7 +35,7 @@ public sealed class RealAgentOverSshTests(SshLabFixture fixture)
     {
         Privileged.Require();
         var lab = await fixture.LabAsync();
-        var agentBinary = await AgentBuild.GetAsync();
+        var agentBinary = await PublishedBuild.AgentAsync();
         var (host, other) = (lab.Hosts[1], lab.Hosts[2]);
         var sandbox = new NamespaceObject("np-ssh-web") { Owner = "ssh-test", LoopbackUp = true };
 

@@ -18,7 +18,7 @@ public sealed class SshTransportLabTests(SshLabFixture fixture)
     private async Task<(SshLab Lab, SshAgentConnector Ssh, AgentBinary Agent)> SetUpAsync()
     {
         var lab = await fixture.LabAsync();
-        var agent = await AgentBuild.GetAsync();
+        var agent = await PublishedBuild.AgentAsync();
         return (lab, new SshAgentConnector(lab.SshOptions, () => agent, _retries.Add), agent);
     }
 

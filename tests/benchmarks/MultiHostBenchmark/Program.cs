@@ -26,7 +26,7 @@ if (Environment.UserName != "root") { Console.Error.WriteLine("run as root: the 
 
 const int SandboxesPerHost = 10;
 int[] sizes = [1, 4, 8];
-var agent = await AgentBuild.GetAsync();
+var agent = await PublishedBuild.AgentAsync();
 await using var lab = await SshLab.StartAsync(sizes.Max());
 var rows = new List<(int Hosts, Phase Apply, Phase Plan, Phase Destroy)>();
 
@@ -94,7 +94,7 @@ async Task<double> TimedAsync(params string[] arguments)
 
 async Task<Cmd.Result> NetplanAsync(params string[] arguments)
 {
-    var start = lab.ControllerCommand("dotnet", [Path.Combine(AppContext.BaseDirectory, "netplan.dll"), .. arguments]);
+    var start = lab.ControllerCommand(await PublishedBuild.NetplanAsync(), arguments);
     start.Environment[AgentBinary.PathVariable] = agent.Path;
     return await Cmd.RunAsync(start, timeout: TimeSpan.FromMinutes(10));
 }
