@@ -68,7 +68,7 @@ public sealed record AddressInfo(int Index, IPAddress Address, int PrefixLength,
     {
         if (message.Type != AddressMessages.RTM_NEWADDR || message.Payload.Length < AddressMessages.IfAddrSize) return null;
         var h = message.Payload.Span;
-        var attrs = message.Attributes(AddressMessages.IfAddrSize).ToDictionary();
+        var attrs = message.Attributes(AddressMessages.IfAddrSize);
         if (!attrs.TryGetValue(AddressMessages.IFA_LOCAL, out var address) && !attrs.TryGetValue(AddressMessages.IFA_ADDRESS, out address))
             return null;
         return new AddressInfo(

@@ -41,7 +41,7 @@ public sealed record LinkInfo(int Index, string Name, uint Flags)
         var header = message.Payload.Span;
         var index = BinaryPrimitives.ReadInt32LittleEndian(header[4..]);
         var flags = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
-        var attrs = message.Attributes(Ifla.IfInfoSize).ToDictionary();
+        var attrs = message.Attributes(Ifla.IfInfoSize);
         if (!attrs.TryGetValue(Ifla.IFNAME, out var name)) return null;
 
         var link = new LinkInfo(index, AttributeValue.String(name), flags)
@@ -59,12 +59,12 @@ public sealed record LinkInfo(int Index, string Name, uint Flags)
 
     private static LinkInfo WithLinkInfo(LinkInfo link, ReadOnlyMemory<byte> info)
     {
-        var parts = new AttributeReader(info).ToDictionary();
+        var parts = new AttributeReader(info);
         if (!parts.TryGetValue(Ifla.INFO_KIND, out var kindValue)) return link;
         var kind = AttributeValue.String(kindValue);
         link = link with { Kind = kind };
         if (!parts.TryGetValue(Ifla.INFO_DATA, out var dataValue)) return link;
-        var data = new AttributeReader(dataValue).ToDictionary();
+        var data = new AttributeReader(dataValue);
         return kind switch
         {
             "vxlan" => link with

@@ -78,7 +78,7 @@ public sealed record NeighbourInfo(byte Family, int Index, ushort State, byte Fl
     {
         if (message.Type != NeighbourMessages.RTM_NEWNEIGH || message.Payload.Length < NeighbourMessages.NdMsgSize) return null;
         var h = message.Payload.Span;
-        var attrs = message.Attributes(NeighbourMessages.NdMsgSize).ToDictionary();
+        var attrs = message.Attributes(NeighbourMessages.NdMsgSize);
         return new NeighbourInfo(h[0], BinaryPrimitives.ReadInt32LittleEndian(h[4..]), BinaryPrimitives.ReadUInt16LittleEndian(h[8..]), h[10])
         {
             Destination = attrs.TryGetValue(NeighbourMessages.NDA_DST, out var dst) && dst.Length is 4 or 16 ? AttributeValue.Address(dst) : null,

@@ -93,7 +93,7 @@ public sealed record RouteInfo(byte Family, IPAddress? Destination, int PrefixLe
     {
         if (message.Type != RouteMessages.RTM_NEWROUTE || message.Payload.Length < RouteMessages.RtMsgSize) return null;
         var h = message.Payload.Span;
-        var attrs = message.Attributes(RouteMessages.RtMsgSize).ToDictionary();
+        var attrs = message.Attributes(RouteMessages.RtMsgSize);
         return new RouteInfo(
             h[0],
             attrs.TryGetValue(RouteMessages.RTA_DST, out var dst) ? AttributeValue.Address(dst) : null,
