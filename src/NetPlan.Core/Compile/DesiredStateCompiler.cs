@@ -1,3 +1,4 @@
+using NetPlan.Core.Names;
 using System.Net;
 using NetPlan.Core.Diagnostics;
 using NetPlan.Core.Ipam;
@@ -39,7 +40,7 @@ public static class DesiredStateCompiler
                 continue;
             }
             var before = errors.Count;
-            var host = new NodeCompiler(context, node, observation.Facts).Compile();
+            var host = new NodeCompiler(context, node, observation.Facts, ObservedFiles.Of(observation.State)).Compile();
             if (errors.Count == before) hosts[node.Name] = host;
         }
         return new CompileResult(hosts, errors);

@@ -12,7 +12,7 @@ using static NetPlan.Core.Compile.DesiredStateCompiler;
 namespace NetPlan.Core.Compile;
 
 /// <summary>One node's share of the topology: its networks' host devices, its sandboxes and their endpoints.</summary>
-internal sealed class NodeCompiler(TopologyContext context, Node node, HostFacts facts)
+internal sealed class NodeCompiler(TopologyContext context, Node node, HostFacts facts, ObservedFiles observedFiles)
 {
     private readonly DesiredHostBuilder _host = new();
     /// <summary>MTU per network usable on this node (null = leave it to the kernel); absent = the network failed a check here.</summary>
@@ -164,7 +164,7 @@ internal sealed class NodeCompiler(TopologyContext context, Node node, HostFacts
         _host.Add(new NamespaceObject(sandbox.Name) { Owner = context.Owner, LoopbackUp = true }, sandbox.At);
         var resolvers = facts.Nameservers.Select(s => IPAddress.TryParse(s, out var a) ? a : null).OfType<IPAddress>().ToList();
         _peers ??= new NetworkPeers(Topology, (name, network) => context.Addresses.GetValueOrDefault(new EndpointId(name, network)));
-        foreach (var file in SandboxFiles.For(_peers, sandbox, resolvers))
+        foreach (var file in SandboxFiles.For(_peers, sandbox, resolvers, observedFiles))
             _host.Add(file, sandbox.At);
         RouteObject? defaultRoute = null;
         foreach (var endpoint in sandbox.Endpoints)

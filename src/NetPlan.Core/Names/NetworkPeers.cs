@@ -29,6 +29,15 @@ internal sealed class NetworkPeers(Topology topology, Func<string, string, IPAdd
         return (_lines, _lineAt);
     }
 
+    private char[] _text = [];
+
+    /// <summary>A buffer of at least <paramref name="length"/> characters for one file's text; reused for every sandbox.</summary>
+    public char[] TextBuffer(int length)
+    {
+        if (_text.Length < length) _text = new char[Math.Max(length, _text.Length * 2)];
+        return _text;
+    }
+
     public IPAddress? AddressOf(string sandbox, string network) => addressOf(sandbox, network);
 
     /// <summary>Every endpoint on <paramref name="network"/> that has an address, with the sandbox name and its aliases there.</summary>

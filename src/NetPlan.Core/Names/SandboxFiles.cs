@@ -30,14 +30,18 @@ public static class SandboxFiles
         Sandbox sandbox,
         Func<string, string, IPAddress?> addressOf,
         IReadOnlyList<IPAddress> hostNameservers) =>
-        For(new NetworkPeers(topology, addressOf), sandbox, hostNameservers);
+        For(new NetworkPeers(topology, addressOf), sandbox, hostNameservers, ObservedFiles.None);
 
-    /// <summary>The files of one sandbox, with the peers of every network worked out once for all sandboxes.</summary>
-    internal static IEnumerable<FileObject> For(NetworkPeers peers, Sandbox sandbox, IReadOnlyList<IPAddress> hostNameservers)
+    /// <summary>
+    /// The files of one sandbox, with the peers of every network worked out once for all sandboxes;
+    /// a hosts file equal to the one the node holds is that same string (see <see cref="ObservedFiles"/>).
+    /// </summary>
+    internal static IEnumerable<FileObject> For(NetworkPeers peers, Sandbox sandbox, IReadOnlyList<IPAddress> hostNameservers, ObservedFiles observed)
     {
         var dir = DirectoryOf(sandbox.Name);
         var mark = Ownership.FileMark(peers.Topology.Name) + "\n";
-        yield return new FileObject($"{dir}/hosts", Hosts(peers, sandbox, prefix: mark)) { Owner = peers.Topology.Name };
+        var hosts = $"{dir}/hosts";
+        yield return new FileObject(hosts, observed.Content(hosts, Hosts(peers, sandbox, prefix: mark))) { Owner = peers.Topology.Name };
         yield return Owned(peers.Topology, $"{dir}/resolv.conf", ResolvConf(sandbox, hostNameservers));
         yield return Owned(peers.Topology, $"{dir}/hostname", sandbox.Hostname + "\n");
     }
@@ -52,11 +56,12 @@ public static class SandboxFiles
         new(path, Ownership.FileMark(topology.Name) + "\n" + body) { Owner = topology.Name };
 
     internal static string Hosts(Topology topology, Sandbox self, Func<string, string, IPAddress?> addressOf) =>
-        Hosts(new NetworkPeers(topology, addressOf), self);
+        new(Hosts(new NetworkPeers(topology, addressOf), self));
 
     private const string HostsHeader = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
 
-    private static string Hosts(NetworkPeers peers, Sandbox self, string prefix = "")
+    /// <summary>The hosts file, written into the peers' text buffer: valid until the next sandbox's.</summary>
+    private static ReadOnlySpan<char> Hosts(NetworkPeers peers, Sandbox self, string prefix = "")
     {
         // One line per address, in first-seen order; a dictionary keeps this linear in the number
         // of peers (a hosts file is built for every sandbox, so a scan here would be cubic). The
@@ -88,34 +93,34 @@ public static class SandboxFiles
                 if (peer.Sandbox != self.Name)
                     Add(peer.Address, peer.AddressText, peer.Names);
 
-        // Written straight into the final string (prefix: the ownership mark), no builder chunks or copies.
+        // Written into a buffer reused for every sandbox (prefix: the ownership mark): the caller
+        // makes a string of it only when the node does not already hold the same text.
         var length = prefix.Length + HostsHeader.Length;
         foreach (var (address, names) in lines)
         {
             length += address.Length + 1 + names.Count;
             foreach (var name in names) length += name.Length;
         }
-        return string.Create(length, (prefix, lines), static (span, state) =>
+        var text = peers.TextBuffer(length);
+        var at = 0;
+        void Put(ReadOnlySpan<char> part)
         {
-            var at = 0;
-            void Put(ReadOnlySpan<char> text, Span<char> into)
+            part.CopyTo(text.AsSpan(at));
+            at += part.Length;
+        }
+        Put(prefix);
+        Put(HostsHeader);
+        foreach (var (address, names) in lines)
+        {
+            Put(address);
+            for (var i = 0; i < names.Count; i++)
             {
-                text.CopyTo(into[at..]);
-                at += text.Length;
+                text[at++] = i == 0 ? '\t' : ' ';
+                Put(names[i]);
             }
-            Put(state.prefix, span);
-            Put(HostsHeader, span);
-            foreach (var (address, names) in state.lines)
-            {
-                Put(address, span);
-                for (var i = 0; i < names.Count; i++)
-                {
-                    span[at++] = i == 0 ? '\t' : ' ';
-                    Put(names[i], span);
-                }
-                span[at++] = '\n';
-            }
-        });
+            text[at++] = '\n';
+        }
+        return text.AsSpan(0, length);
     }
 
     internal static string ResolvConf(Sandbox sandbox, IReadOnlyList<IPAddress> hostNameservers)

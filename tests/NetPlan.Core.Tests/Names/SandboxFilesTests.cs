@@ -83,6 +83,22 @@ public class SandboxFilesTests
         Assert.Equal(files.Select(f => f.Path), Shop.Sandboxes.SelectMany(s => SandboxFiles.PathsOf(s.Name)));
     }
 
+    [Fact]
+    public void A_hosts_file_the_node_already_holds_is_that_same_string_and_any_other_is_a_new_one()
+    {
+        var peers = new NetworkPeers(Shop, AddressOf);
+        var first = SandboxFiles.For(peers, Shop.Sandbox("web"), [], ObservedFiles.None).First();
+        var held = new string(first.Content.AsSpan()); // an equal copy, as the observer reads it from disk
+
+        var again = SandboxFiles.For(peers, Shop.Sandbox("web"), [], new ObservedFiles(new Dictionary<string, string> { [first.Path] = held })).First();
+        var edited = held + "10.10.0.99\tintruder\n";
+        var repaired = SandboxFiles.For(peers, Shop.Sandbox("web"), [], new ObservedFiles(new Dictionary<string, string> { [first.Path] = edited })).First();
+
+        Assert.Same(held, again.Content);
+        Assert.Equal(first.Content, repaired.Content);
+        Assert.NotSame(edited, repaired.Content);
+    }
+
     private static Network Net(string name, string subnet)
     {
         var net = IPNetwork.Parse(subnet);
