@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NetPlan.EndToEnd.Tests.Lab;
 using NetPlan.Tests;
 
 namespace NetPlan.EndToEnd.Tests.Local;
@@ -29,5 +30,50 @@ public class AgentCommandTests
         var bridge = Assert.Single(objects);
         Assert.Equal("eth7", bridge.GetProperty("name").GetString());
         Assert.False(bridge.TryGetProperty("owner", out _)); // foreign: reported, never owned
+    }
+
+    /// <summary>
+    /// The shipped binary (ahead-of-time compiled, with the runtime's concurrent GC) enters sandbox
+    /// namespaces only on its short-lived "netns" threads: after observing 150 sandboxes again and
+    /// again (enough garbage for several collections), every thread it still has is in the host's
+    /// namespace. A runtime thread born inside a sandbox would keep it alive after a destroy.
+    /// </summary>
+    [SkippableFact]
+    public async Task The_published_agent_leaves_no_thread_in_a_sandbox_namespace()
+    {
+        Privileged.Require();
+        using var host = await LocalHost.StartAsync();
+        const int sandboxes = 150;
+        var file = host.Topology(LockTests.Topology(sandboxes));
+        (await host.NetplanAsync("apply", file)).Check("netplan apply");
+
+        using var agent = System.Diagnostics.Process.Start(host.StartInfo(await PublishedBuild.NetplanAsync(), "agent"))!;
+        var namespaces = string.Join(',', Enumerable.Range(1, sandboxes).Select(i => $"\"s{i}\""));
+        await agent.StandardInput.WriteLineAsync("""{"id":1,"method":"hello","params":{"protocol":2}}""");
+        for (var id = 2; id <= 6; id++)
+            await agent.StandardInput.WriteLineAsync(
+                $$$"""{"id":{{{id}}},"method":"observe","params":{"owner":"shop","namespaces":[{{{namespaces}}}],"host_links":[],"files":[],"sysctls":[]}}""");
+        await agent.StandardInput.FlushAsync();
+        for (var reply = 1; reply <= 6; reply++)
+        {
+            var line = await agent.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            if (line is null || line.Contains("\"error\""))
+            {
+                agent.StandardInput.Close(); // the agent ends, so its whole stderr can be read
+                Assert.Fail($"reply {reply}: {line} {await agent.StandardError.ReadToEndAsync()}");
+            }
+        }
+
+        var process = await LocalHost.NetplanProcessAsync("agent");
+        var home = new FileInfo($"/proc/{process.Id}/ns/net").LinkTarget;
+        var threads = Directory.GetDirectories($"/proc/{process.Id}/task")
+            .Select(task => (Task: Path.GetFileName(task), Comm: File.ReadAllText(task + "/comm").Trim(), Ns: new FileInfo(task + "/ns/net").LinkTarget))
+            .ToList();
+        agent.StandardInput.Close();
+        await agent.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.True(threads.Count > 1, "the agent runs more than one thread");
+        Assert.All(threads, t => Assert.True(t.Ns == home, $"thread {t.Task} ({t.Comm}) is in {t.Ns}, not the host's {home}"));
+        (await host.NetplanAsync("destroy", file)).Check("netplan destroy");
     }
 }

@@ -34,7 +34,7 @@ public class CrashRecoveryTests
         var doomed = host.NetplanAsync("apply", file);
         // An apply of hundreds of operations takes a fraction of a second: the host is watched
         // through its filesystem from this process (no subprocess per look) and the CLI killed from here.
-        var cli = await CliProcessAsync(file);
+        var cli = await LocalHost.NetplanProcessAsync(file);
         SpinWait.SpinUntil(() => cli.HasExited || Count(host, phase) >= reached, TimeSpan.FromMinutes(1));
         cli.Kill();
         var killed = await doomed;
@@ -59,25 +59,4 @@ public class CrashRecoveryTests
         ? Directory.EnumerateFiles(host.PathInside("/etc/netns"), "*", SearchOption.AllDirectories).Count()
         // The foreign namespace is not one of the run's.
         : Directory.EnumerateFiles(host.PathInside("/run/netns")).Count(n => Path.GetFileName(n) != "foreign");
-
-    /// <summary>The CLI's process (the published netplan running on <paramref name="file"/>), as this process sees it.</summary>
-    internal static async Task<System.Diagnostics.Process> CliProcessAsync(string file)
-    {
-        var netplan = await PublishedBuild.NetplanAsync();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            foreach (var dir in Directory.EnumerateDirectories("/proc"))
-            {
-                if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-                string[] argv;
-                try { argv = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0'); }
-                catch (IOException) { continue; }
-                if (argv.Length > 2 && argv[0] == netplan && argv.Contains(file))
-                    return System.Diagnostics.Process.GetProcessById(pid);
-            }
-            await Task.Delay(5);
-        }
-        throw new TimeoutException("the CLI never started");
-    }
 }

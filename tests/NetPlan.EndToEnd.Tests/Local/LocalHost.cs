@@ -54,6 +54,27 @@ public sealed class LocalHost : IDisposable
     public async Task<Cmd.Result> NetplanWithInputAsync(string? stdin, params string[] arguments) =>
         await Cmd.RunAsync(_host.StartInfo(await PublishedBuild.NetplanAsync(), arguments), stdin, TimeSpan.FromMinutes(5));
 
+    /// <summary>A running published netplan whose arguments include <paramref name="argument"/>, as this process sees it.</summary>
+    public static async Task<System.Diagnostics.Process> NetplanProcessAsync(string argument)
+    {
+        var netplan = await PublishedBuild.NetplanAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var dir in System.IO.Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+                string[] argv;
+                try { argv = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0'); }
+                catch (IOException) { continue; }
+                if (argv.Length > 2 && argv[0] == netplan && argv.Contains(argument))
+                    return System.Diagnostics.Process.GetProcessById(pid);
+            }
+            await Task.Delay(5);
+        }
+        throw new TimeoutException($"no netplan {argument} started");
+    }
+
     public Task<Cmd.Result> ExecAsync(string program, params string[] arguments) => _host.ExecAsync(program, arguments);
 
     /// <summary>How to start a program inside this host (for long-running helpers such as listeners, or input on stdin).</summary>
