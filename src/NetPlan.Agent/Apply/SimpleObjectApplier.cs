@@ -161,7 +161,7 @@ internal sealed class SimpleObjectApplier(NamespaceConnections connections, stri
         var temporary = Path.Combine(directory, $".{Path.GetFileName(file.Path)}{TemporaryInfix}{Guid.NewGuid():N}");
         try
         {
-            File.WriteAllText(temporary, file.Content);
+            File.WriteAllBytes(temporary, file.Content.Utf8Bytes);
             File.Move(temporary, file.Path, overwrite: true);
         }
         finally

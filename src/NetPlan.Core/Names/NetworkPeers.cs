@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using NetPlan.Core.Language;
 
 namespace NetPlan.Core.Names;
@@ -12,29 +13,33 @@ namespace NetPlan.Core.Names;
 internal sealed class NetworkPeers(Topology topology, Func<string, string, IPAddress?> addressOf)
 {
     /// <summary>A sandbox's endpoint on one network: its address and the names peers know it by there (no duplicates).</summary>
-    public sealed record Entry(string Sandbox, IPAddress Address, string AddressText, IReadOnlyList<string> Names);
+    public sealed record Entry(string Sandbox, IPAddress Address, string AddressText, IReadOnlyList<string> Names)
+    {
+        /// <summary>Its hosts line (<c>address\tname alias…\n</c>) in UTF-8: written into every peer's file, so encoded once.</summary>
+        public byte[] HostsLine { get; } = Encoding.UTF8.GetBytes($"{AddressText}\t{string.Join(' ', Names)}\n");
+    }
 
     private readonly Dictionary<string, List<Entry>> _byNetwork = new(StringComparer.Ordinal);
 
-    private readonly List<(string Address, IReadOnlyList<string> Names)> _lines = [];
+    private readonly List<HostsLine> _lines = [];
     private readonly Dictionary<IPAddress, int> _lineAt = [];
 
     public Topology Topology { get; } = topology;
 
     /// <summary>Emptied scratch space for building one hosts file (lines, and where each address's line is); reused for every sandbox.</summary>
-    public (List<(string Address, IReadOnlyList<string> Names)> Lines, Dictionary<IPAddress, int> LineAt) Scratch()
+    public (List<HostsLine> Lines, Dictionary<IPAddress, int> LineAt) Scratch()
     {
         _lines.Clear();
         _lineAt.Clear();
         return (_lines, _lineAt);
     }
 
-    private char[] _text = [];
+    private byte[] _text = [];
 
-    /// <summary>A buffer of at least <paramref name="length"/> characters for one file's text; reused for every sandbox.</summary>
-    public char[] TextBuffer(int length)
+    /// <summary>A buffer of at least <paramref name="length"/> bytes for one file's UTF-8 text; reused for every sandbox.</summary>
+    public byte[] TextBuffer(int length)
     {
-        if (_text.Length < length) _text = new char[Math.Max(length, _text.Length * 2)];
+        if (_text.Length < length) _text = new byte[Math.Max(length, _text.Length * 2)];
         return _text;
     }
 
@@ -53,3 +58,9 @@ internal sealed class NetworkPeers(Topology topology, Func<string, string, IPAdd
         return _byNetwork[network] = entries;
     }
 }
+
+/// <summary>
+/// One line of a hosts file being built: an address and its names, and the line's UTF-8 when it
+/// is exactly one peer's (<see cref="NetworkPeers.Entry.HostsLine"/>; null once names were merged in).
+/// </summary>
+internal readonly record struct HostsLine(string Address, IReadOnlyList<string> Names, byte[]? Utf8);

@@ -56,69 +56,74 @@ public static class SandboxFiles
         new(path, Ownership.FileMark(topology.Name) + "\n" + body) { Owner = topology.Name };
 
     internal static string Hosts(Topology topology, Sandbox self, Func<string, string, IPAddress?> addressOf) =>
-        new(Hosts(new NetworkPeers(topology, addressOf), self));
+        Encoding.UTF8.GetString(Hosts(new NetworkPeers(topology, addressOf), self));
 
     private const string HostsHeader = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
 
-    /// <summary>The hosts file, written into the peers' text buffer: valid until the next sandbox's.</summary>
-    private static ReadOnlySpan<char> Hosts(NetworkPeers peers, Sandbox self, string prefix = "")
+    /// <summary>The hosts file in UTF-8, written into the peers' text buffer: valid until the next sandbox's.</summary>
+    private static ReadOnlySpan<byte> Hosts(NetworkPeers peers, Sandbox self, string prefix = "")
     {
         // One line per address, in first-seen order; a dictionary keeps this linear in the number
         // of peers (a hosts file is built for every sandbox, so a scan here would be cubic). The
         // dictionary and line list are the peers' scratch space, reused for every sandbox, and a
-        // line shares its peer's name list until a second endpoint at the same address adds names:
-        // allocating them per sandbox made building 1000 files allocate ~150 MB.
+        // line is its peer's pre-encoded one until a second endpoint at the same address adds names:
+        // allocating and encoding them per sandbox made building 1000 files cost most of a no-op plan.
         var (lines, lineAt) = peers.Scratch();
-        void Add(IPAddress address, string text, IReadOnlyList<string> names) // names: no duplicates
+        void Add(IPAddress address, HostsLine line) // line.Names: no duplicates
         {
             if (!lineAt.TryGetValue(address, out var index))
             {
                 lineAt[address] = lines.Count;
-                lines.Add((text, names));
+                lines.Add(line);
                 return;
             }
             var merged = lines[index].Names.ToList();
-            foreach (var name in names)
+            foreach (var name in line.Names)
                 if (!merged.Contains(name)) merged.Add(name);
-            lines[index] = (lines[index].Address, merged);
+            lines[index] = new HostsLine(lines[index].Address, merged, Utf8: null);
         }
 
         // Its own names first: hostname, sandbox name and its aliases, at its address on each network.
         foreach (var endpoint in self.Endpoints)
             if (peers.AddressOf(self.Name, endpoint.Network) is { } address)
-                Add(address, address.ToString(), new[] { self.Hostname, self.Name }.Concat(endpoint.Aliases).Distinct(StringComparer.Ordinal).ToList());
+                Add(address, new HostsLine(address.ToString(),
+                    new[] { self.Hostname, self.Name }.Concat(endpoint.Aliases).Distinct(StringComparer.Ordinal).ToList(), Utf8: null));
 
         foreach (var endpoint in self.Endpoints)
             foreach (var peer in peers.On(endpoint.Network))
                 if (peer.Sandbox != self.Name)
-                    Add(peer.Address, peer.AddressText, peer.Names);
+                    Add(peer.Address, new HostsLine(peer.AddressText, peer.Names, peer.HostsLine));
 
         // Written into a buffer reused for every sandbox (prefix: the ownership mark): the caller
-        // makes a string of it only when the node does not already hold the same text.
-        var length = prefix.Length + HostsHeader.Length;
-        foreach (var (address, names) in lines)
+        // copies it only when the node does not already hold the same bytes.
+        var utf8 = Encoding.UTF8;
+        var length = utf8.GetByteCount(prefix) + utf8.GetByteCount(HostsHeader);
+        foreach (var line in lines)
         {
-            length += address.Length + 1 + names.Count;
-            foreach (var name in names) length += name.Length;
+            if (line.Utf8 is { } encoded) { length += encoded.Length; continue; }
+            length += utf8.GetByteCount(line.Address) + 1 + line.Names.Count;
+            foreach (var name in line.Names) length += utf8.GetByteCount(name);
         }
         var text = peers.TextBuffer(length);
         var at = 0;
-        void Put(ReadOnlySpan<char> part)
-        {
-            part.CopyTo(text.AsSpan(at));
-            at += part.Length;
-        }
+        void Put(ReadOnlySpan<char> part) => at += utf8.GetBytes(part, text.AsSpan(at));
         Put(prefix);
         Put(HostsHeader);
-        foreach (var (address, names) in lines)
+        foreach (var line in lines)
         {
-            Put(address);
-            for (var i = 0; i < names.Count; i++)
+            if (line.Utf8 is { } encoded)
             {
-                text[at++] = i == 0 ? '\t' : ' ';
-                Put(names[i]);
+                encoded.CopyTo(text, at);
+                at += encoded.Length;
+                continue;
             }
-            text[at++] = '\n';
+            Put(line.Address);
+            for (var i = 0; i < line.Names.Count; i++)
+            {
+                text[at++] = (byte)(i == 0 ? '\t' : ' ');
+                Put(line.Names[i]);
+            }
+            text[at++] = (byte)'\n';
         }
         return text.AsSpan(0, length);
     }

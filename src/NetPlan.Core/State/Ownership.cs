@@ -63,15 +63,16 @@ public static class Ownership
     public static string FileMark(string topology) => $"# {AliasPrefix}{topology} (managed by NetPlan; edits are overwritten)";
 
     /// <summary>The owning topology read back from a file's first line, or null.</summary>
-    public static string? OwnerFromFile(string content)
+    public static string? OwnerFromFile(FileText content)
     {
-        var newline = content.IndexOf('\n');
-        var firstLine = newline < 0 ? content : content[..newline]; // not Split: a hosts file can be megabytes
-        const string head = "# " + AliasPrefix;
-        if (!firstLine.StartsWith(head, StringComparison.Ordinal)) return null;
+        var text = content.Utf8Bytes;
+        var newline = text.IndexOf((byte)'\n');
+        var firstLine = newline < 0 ? text : text[..newline]; // only the first line: a hosts file can be megabytes
+        var head = "# netplan:"u8; // "# " + AliasPrefix, as FileMark writes it
+        if (!firstLine.StartsWith(head)) return null;
         var rest = firstLine[head.Length..];
-        var space = rest.IndexOf(' ');
-        return space < 0 ? rest : rest[..space];
+        var space = rest.IndexOf((byte)' ');
+        return Encoding.UTF8.GetString(space < 0 ? rest : rest[..space]);
     }
 
     /// <summary>The nftables table (family inet) of a topology on every node.</summary>

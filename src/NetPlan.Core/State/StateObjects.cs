@@ -132,7 +132,7 @@ public sealed record SysctlObject(string Namespace, string Name, string Value) :
 }
 
 /// <summary>A small file NetPlan owns, e.g. <c>/etc/netns/web/hosts</c>. Written atomically.</summary>
-public sealed record FileObject(string Path, string Content) : StateObject
+public sealed record FileObject(string Path, FileText Content) : StateObject
 {
     public override string Key => $"file:{Path}";
 }

@@ -79,24 +79,46 @@ public class SandboxFilesTests
         Assert.Equal(9, files.Count);
         Assert.All(files, f => Assert.Equal("shop", f.Owner));
         Assert.All(files, f => Assert.Equal("shop", Ownership.OwnerFromFile(f.Content)));
-        Assert.Contains(files, f => f.Path == "/etc/netns/api/hostname" && f.Content.EndsWith("\napi-1\n"));
+        Assert.Contains(files, f => f.Path == "/etc/netns/api/hostname" && f.Content.ToString().EndsWith("\napi-1\n"));
         Assert.Equal(files.Select(f => f.Path), Shop.Sandboxes.SelectMany(s => SandboxFiles.PathsOf(s.Name)));
     }
 
     [Fact]
-    public void A_hosts_file_the_node_already_holds_is_that_same_string_and_any_other_is_a_new_one()
+    public void A_hosts_file_the_node_already_holds_is_that_same_content_and_any_other_is_a_new_one()
     {
         var peers = new NetworkPeers(Shop, AddressOf);
         var first = SandboxFiles.For(peers, Shop.Sandbox("web"), [], ObservedFiles.None).First();
-        var held = new string(first.Content.AsSpan()); // an equal copy, as the observer reads it from disk
+        FileText held = first.Content.ToString(); // an equal copy, as the observer reads it from disk
 
-        var again = SandboxFiles.For(peers, Shop.Sandbox("web"), [], new ObservedFiles(new Dictionary<string, string> { [first.Path] = held })).First();
-        var edited = held + "10.10.0.99\tintruder\n";
-        var repaired = SandboxFiles.For(peers, Shop.Sandbox("web"), [], new ObservedFiles(new Dictionary<string, string> { [first.Path] = edited })).First();
+        var again = SandboxFiles.For(peers, Shop.Sandbox("web"), [], new ObservedFiles(new Dictionary<string, FileText> { [first.Path] = held })).First();
+        FileText edited = held + "10.10.0.99\tintruder\n";
+        var repaired = SandboxFiles.For(peers, Shop.Sandbox("web"), [], new ObservedFiles(new Dictionary<string, FileText> { [first.Path] = edited })).First();
 
         Assert.Same(held, again.Content);
         Assert.Equal(first.Content, repaired.Content);
-        Assert.NotSame(edited, repaired.Content);
+        Assert.NotEqual(edited, repaired.Content);
+    }
+
+    [Fact]
+    public void File_content_is_equal_by_its_bytes_and_invalid_utf8_is_held_replaced()
+    {
+        FileText text = "10.10.0.2\tweb\n";
+        Assert.Equal(text, FileText.Copy("10.10.0.2\tweb\n"u8));
+        Assert.Equal(text.GetHashCode(), FileText.Copy("10.10.0.2\tweb\n"u8).GetHashCode());
+        Assert.NotEqual(text, FileText.Copy("10.10.0.2\tweb \n"u8));
+
+        var mangled = FileText.Own(new byte[] { (byte)'a', 0xFF, (byte)'b' });
+        Assert.Equal("a\uFFFDb", mangled.ToString());
+        Assert.Equal("a\uFFFDb"u8.ToArray(), mangled.Utf8Bytes.ToArray());
+    }
+
+    [Fact]
+    public void File_content_travels_as_a_json_string_escapes_included()
+    {
+        var file = new FileObject("/etc/netns/web/hosts", "# mark\n10.0.0.1\t\"quoted\" \\ é\n") { Owner = "shop" };
+        var json = System.Text.Json.JsonSerializer.Serialize<StateObject>(file, StateJson.Default.StateObject);
+        Assert.Contains("\"content\":\"# mark\\n10.0.0.1\\t\\u0022quoted\\u0022 \\\\ \\u00E9\\n\"", json);
+        Assert.Equal(file, System.Text.Json.JsonSerializer.Deserialize(json, StateJson.Default.StateObject));
     }
 
     private static Network Net(string name, string subnet)

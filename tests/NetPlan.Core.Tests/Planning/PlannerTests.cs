@@ -159,7 +159,7 @@ public class PlannerTests
             Assert.Contains(ops, o => o.After is FdbObject { Mac: "02:42:0a:14:00:05", Destination: "198.51.100.3" });
             Assert.Contains(ops, o => o.After is NeighbourObject { Address: "10.20.0.5" });
             // The peer on this node now resolves the new sandbox by name.
-            Assert.Contains(ops, o => o is { Action: ChangeAction.Update, After: FileObject f } && f.Path.EndsWith("/hosts") && f.Content.Contains("10.20.0.5\tsd"));
+            Assert.Contains(ops, o => o is { Action: ChangeAction.Update, After: FileObject f } && f.Path.EndsWith("/hosts") && f.Content.ToString().Contains("10.20.0.5\tsd"));
         }
         var onC = Ops(plan, "c");
         Assert.Equal(["netns:sd", "address:sd/eth0/10.20.0.5/24", "route:sd/254/default"], onC.Where(o => o.After is NamespaceObject or AddressObject or RouteObject).Select(o => o.Key));
