@@ -69,8 +69,16 @@ public static class SandboxFiles
         // line is its peer's pre-encoded one until a second endpoint at the same address adds names:
         // allocating and encoding them per sandbox made building 1000 files cost most of a no-op plan.
         var (lines, lineAt) = peers.Scratch();
+        // On a single network every address is distinct (IPAM refuses a duplicate), so no line can
+        // merge: the lookup that finds merges is skipped (it was most of building 1000 files).
+        var mayMerge = self.Endpoints.Count > 1;
         void Add(IPAddress address, HostsLine line) // line.Names: no duplicates
         {
+            if (!mayMerge)
+            {
+                lines.Add(line);
+                return;
+            }
             if (!lineAt.TryGetValue(address, out var index))
             {
                 lineAt[address] = lines.Count;
