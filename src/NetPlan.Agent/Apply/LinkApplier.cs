@@ -9,6 +9,8 @@ namespace NetPlan.Agent.Apply;
 /// <summary>Creates, changes and deletes links, each with as few requests as the kernel allows.</summary>
 internal sealed class LinkApplier(NamespaceConnections connections)
 {
+    private readonly Ipv6Off _ipv6 = new(connections);
+
     /// <summary>
     /// One NEWLINK carries name, kind data, MTU, MAC, group, master and "up" (and a veth's peer,
     /// created directly in its namespace). The kernel ignores an alias at creation, so aliases
@@ -54,6 +56,8 @@ internal sealed class LinkApplier(NamespaceConnections connections)
 
     private void FinishCreate(LinkObject link, RouteConnection target, bool fromHost, int? master)
     {
+        if (link.Namespace.Length == 0) _ipv6.OnHostLink(link.Name);
+        if (link.Peer is { Namespace.Length: 0 } hostPeer) _ipv6.OnHostLink(hostPeer.Name);
         var followUp = new LinkChange
         {
             Alias = link.Alias,

@@ -11,13 +11,18 @@ namespace NetPlan.Agent.Apply;
 /// <summary>Namespaces, addresses, routes, neighbours, FDB entries, sysctls and files: one request (or file operation) each.</summary>
 internal sealed class SimpleObjectApplier(NamespaceConnections connections, string etcNetnsDirectory)
 {
+    private readonly Ipv6Off _ipv6 = new(connections);
+
     /// <summary>
     /// `ip netns add` with lo up and marked with the owner (the namespace's ownership mark) before
     /// the namespace gets its name: a crash can leave no unmarked namespace, which the next run
     /// would have to call foreign.
     /// </summary>
-    public void CreateNamespace(NamespaceObject ns) =>
+    public void CreateNamespace(NamespaceObject ns)
+    {
         connections.Create(ns.Name, connection => MarkLoopback(ns, connection, $"creating namespace {ns.Name}"));
+        _ipv6.ForNewLinksIn(ns.Name);
+    }
 
     public void UpdateNamespace(NamespaceObject ns) =>
         MarkLoopback(ns, connections.For(ns.Name), $"updating namespace {ns.Name}");
