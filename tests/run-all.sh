@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
+  # gcc and zlib1g-dev: the native (ahead-of-time) publish links with them.
   apt-get install -y -qq iproute2 nftables openssh-server openssh-client iputils-ping socat \
-    python3 python3-jsonschema python3-yaml procps util-linux >/dev/null
+    python3 python3-jsonschema python3-yaml procps util-linux gcc zlib1g-dev >/dev/null
 fi
 
 dotnet build NetPlan.sln -c Release -v quiet -nologo

@@ -12,9 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 RUNS=${RUNS:-3}
-# Seconds to let a host settle after an apply before the no-op plan is timed: for a few seconds
-# the kernel keeps working on the links just made (IPv6 link-local addresses and their duplicate
-# address detection, link state events), which competes with any command run then. The plan made
+# Seconds to let a host settle after an apply before the no-op plan is timed: the kernel keeps
+# working on links just made for a while (link state events; IPv6 autoconfiguration on links that
+# have IPv6, which NetPlan's no longer do), competing with any command run then. The plan made
 # right after the apply is timed too, and shown apart.
 SETTLE=${SETTLE:-5}
 write=""
@@ -119,7 +119,7 @@ secs() { printf '%.3f s' "$1"; }
 section=$(
   echo "## Planner and local apply (issue 4)"
   echo
-  echo "Measured $(date -u +%Y-%m-%d) on $(nproc) vCPU, kernel $(uname -r), $(ip -V | sed 's/ip utility, //'); \`bash tests/benchmarks/apply-benchmark.sh\` (as root, in throwaway hosts). Median of $RUNS runs, wall-clock of whole processes: every \`netplan\` figure includes CLI start-up, loading and validating the topology, observing, planning, applying and the verifying re-observation. The no-op plan is timed on a host left to settle for $SETTLE s after the apply (how a drift check meets a host); the one made right after the apply is shown apart: it waits behind the kernel's own work on the links just created. The iproute2 side creates the same links, addresses, routes and namespaces (one \`ip -batch\` for the host plus one \`ip -n NAME -batch\` per sandbox) but writes no per-sandbox hosts/resolv.conf/hostname files, which \`netplan\` also does."
+  echo "Measured $(date -u +%Y-%m-%d) on $(nproc) vCPU, kernel $(uname -r), $(ip -V | sed 's/ip utility, //'); \`bash tests/benchmarks/apply-benchmark.sh\` (as root, in throwaway hosts). Median of $RUNS runs, wall-clock of whole processes: every \`netplan\` figure includes CLI start-up, loading and validating the topology, observing, planning, applying and the verifying re-observation. The no-op plan is timed on a host left to settle for $SETTLE s after the apply (how a drift check meets a host); the one made right after the apply is shown apart: it waits behind the kernel's own work on the links just created. The iproute2 side creates the same links, addresses, routes and namespaces (one \`ip -batch\` for the host plus one \`ip -n NAME -batch\` per sandbox) but writes no per-sandbox hosts/resolv.conf/hostname files, which \`netplan\` also does, and leaves IPv6 on (\`netplan\` turns it off on its links), so the kernel also configures IPv6 on its links during its run."
   echo
   echo "| Sandboxes | iproute2 create | \`netplan apply\` | apply / iproute2 | no-op \`netplan plan\` (settled host) | no-op plan / apply | no-op plan right after the apply | links deleted one at a time (iproute2) | \`netplan destroy\` | one-by-one / destroy |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
