@@ -34,7 +34,7 @@ public static class SandboxFiles
 
     /// <summary>
     /// The files of one sandbox, with the peers of every network worked out once for all sandboxes;
-    /// a hosts file equal to the one the node holds is that same string (see <see cref="ObservedFiles"/>).
+    /// a hosts file equal to the one the node holds is that same content (see <see cref="ObservedFiles"/>).
     /// </summary>
     internal static IEnumerable<FileObject> For(NetworkPeers peers, Sandbox sandbox, IReadOnlyList<IPAddress> hostNameservers, ObservedFiles observed)
     {
