@@ -21,10 +21,11 @@ internal sealed class FileReader
     {
         try
         {
-            using var file = File.OpenHandle(path);
-            var size = RandomAccess.GetLength(file);
-            // One byte of room beyond the size: a read that fills it means the file grew meanwhile.
-            var room = Room(size + 1);
+            // No advisory lock (FileShare.Read takes one: two flock calls per file) and no size
+            // asked first (an fstat per file): the read goes into the chunk's free room, which is
+            // at least a quarter chunk, and a file that fills it is read again on its own.
+            using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var room = Room();
             int length = 0, read;
             while (length < room.Length && (read = RandomAccess.Read(file, room.Span[length..], length)) > 0)
                 length += read;
@@ -42,14 +43,13 @@ internal sealed class FileReader
         }
     }
 
-    private Memory<byte> Room(long size)
+    private Memory<byte> Room()
     {
-        if (size > ChunkSize / 4) return GC.AllocateUninitializedArray<byte>(checked((int)size));
-        if (_chunk.Length - _used < size)
+        if (_chunk.Length - _used < ChunkSize / 4)
         {
             _chunk = GC.AllocateUninitializedArray<byte>(ChunkSize);
             _used = 0;
         }
-        return _chunk.AsMemory(_used, (int)size);
+        return _chunk.AsMemory(_used);
     }
 }

@@ -7,13 +7,12 @@ namespace NetPlan.Agent.Observe;
 /// <summary>
 /// Matches veth ends across namespaces. The kernel reports a veth's peer as (IFLA_LINK = peer
 /// ifindex, IFLA_LINK_NETNSID = the peer's namespace as the reporting namespace numbers it).
-/// Namespace ids are resolved once per observed namespace (RTM_GETNSID with the namespace's fd),
-/// and only when some veth actually crosses namespaces.
+/// The host's ids for the sandboxes are resolved once (RTM_GETNSID with each sandbox's fd), and
+/// only when some host veth crosses namespaces; a sandbox end is matched from the host side.
 /// </summary>
 internal sealed class VethPairs(NamespaceConnections connections, NamespaceSnapshot host, IReadOnlyList<NamespaceSnapshot> sandboxes)
 {
     private Dictionary<int, NamespaceSnapshot>? _sandboxByHostNsid;
-    private readonly Dictionary<string, int?> _hostNsidInSandbox = new(StringComparer.Ordinal);
 
     /// <summary>Which host links the observation reports (a sandbox end folds into its host end only when that is reported).</summary>
     public Func<int, bool> HostReported { get; set; } = _ => false;
@@ -39,7 +38,7 @@ internal sealed class VethPairs(NamespaceConnections connections, NamespaceSnaps
         NamespaceSnapshot? where;
         if (link.LinkNetnsId is not { } nsid) where = ns;
         else if (ns == host) where = SandboxByHostNsid().GetValueOrDefault(nsid);
-        else where = HostNsidIn(ns) == nsid ? host : null; // sandbox-to-sandbox pairs are not part of the model
+        else where = host.ByIndex.TryGetValue(peerIndex, out var hostEnd) && PointsBack(hostEnd, ns, link) ? host : null;
         return where is not null && where.ByIndex.TryGetValue(peerIndex, out var end) ? (where, end) : null;
     }
 
@@ -55,10 +54,13 @@ internal sealed class VethPairs(NamespaceConnections connections, NamespaceSnaps
         return _sandboxByHostNsid;
     }
 
-    private int? HostNsidIn(NamespaceSnapshot sandbox)
-    {
-        if (_hostNsidInSandbox.TryGetValue(sandbox.Namespace, out var cached)) return cached;
-        using var fd = connections.OpenFd("");
-        return _hostNsidInSandbox[sandbox.Namespace] = sandbox.Connection.NetnsId((int)fd.DangerousGetHandle());
-    }
+    /// <summary>
+    /// Whether the host link at a sandbox end's peer index is that peer: a veth whose own peer is
+    /// this very end. A veth end has one peer, so this needs no id of the host as the sandbox numbers
+    /// it (asking cost an RTM_GETNSID and a namespace fd per sandbox); a peer in another sandbox
+    /// (not part of the model) never passes.
+    /// </summary>
+    private bool PointsBack(LinkInfo hostEnd, NamespaceSnapshot sandbox, LinkInfo end) =>
+        hostEnd.Kind == "veth" && hostEnd.Link == end.Index && hostEnd.LinkNetnsId is { } id
+        && SandboxByHostNsid().GetValueOrDefault(id) == sandbox;
 }

@@ -57,6 +57,31 @@ internal sealed class NetworkPeers(Topology topology, Func<string, string, IPAdd
                         endpoint.Aliases.Prepend(sandbox.Name).Distinct(StringComparer.Ordinal).ToList()));
         return _byNetwork[network] = entries;
     }
+
+    private readonly Dictionary<string, PeerLines> _linesByNetwork = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The hosts lines of everyone on <paramref name="network"/> (<see cref="On"/>'s order) as one
+    /// UTF-8 block, and where a sandbox's own line lies in it: the peers of a sandbox on that network
+    /// alone are the block without that line, two copies instead of one per peer.
+    /// </summary>
+    public PeerLines LinesOn(string network)
+    {
+        if (_linesByNetwork.TryGetValue(network, out var lines)) return lines;
+        var entries = On(network);
+        var block = new byte[entries.Sum(e => e.HostsLine.Length)];
+        var at = new Dictionary<string, Range>(StringComparer.Ordinal);
+        var offset = 0;
+        foreach (var entry in entries)
+        {
+            entry.HostsLine.CopyTo(block, offset);
+            at[entry.Sandbox] = offset..(offset + entry.HostsLine.Length);
+            offset += entry.HostsLine.Length;
+        }
+        return _linesByNetwork[network] = new PeerLines(block, at);
+    }
+
+    public sealed record PeerLines(byte[] Block, IReadOnlyDictionary<string, Range> LineOf);
 }
 
 /// <summary>

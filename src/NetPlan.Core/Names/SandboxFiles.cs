@@ -68,17 +68,10 @@ public static class SandboxFiles
         // dictionary and line list are the peers' scratch space, reused for every sandbox, and a
         // line is its peer's pre-encoded one until a second endpoint at the same address adds names:
         // allocating and encoding them per sandbox made building 1000 files cost most of a no-op plan.
+        if (self.Endpoints.Count == 1) return OneNetworkHosts(peers, self, self.Endpoints[0], prefix);
         var (lines, lineAt) = peers.Scratch();
-        // On a single network every address is distinct (IPAM refuses a duplicate), so no line can
-        // merge: the lookup that finds merges is skipped (it was most of building 1000 files).
-        var mayMerge = self.Endpoints.Count > 1;
         void Add(IPAddress address, HostsLine line) // line.Names: no duplicates
         {
-            if (!mayMerge)
-            {
-                lines.Add(line);
-                return;
-            }
             if (!lineAt.TryGetValue(address, out var index))
             {
                 lineAt[address] = lines.Count;
@@ -134,6 +127,35 @@ public static class SandboxFiles
             text[at++] = (byte)'\n';
         }
         return text.AsSpan(0, length);
+    }
+
+    /// <summary>
+    /// The hosts file of a sandbox on one network: its own line, then every other line of that
+    /// network as one block. On one network every address is distinct (IPAM refuses a duplicate),
+    /// so no lines merge, and this is the general case's text without its lookups and per-peer
+    /// copies (which were most of building 1000 files).
+    /// </summary>
+    private static ReadOnlySpan<byte> OneNetworkHosts(NetworkPeers peers, Sandbox self, Endpoint endpoint, string prefix)
+    {
+        var utf8 = Encoding.UTF8;
+        var own = peers.AddressOf(self.Name, endpoint.Network) is { } address
+            ? $"{address}\t{string.Join(' ', new[] { self.Hostname, self.Name }.Concat(endpoint.Aliases).Distinct(StringComparer.Ordinal))}\n"
+            : "";
+        var (block, lineOf) = peers.LinesOn(endpoint.Network);
+        var skip = lineOf.TryGetValue(self.Name, out var range) ? range : 0..0;
+        var before = block.AsSpan(0, skip.Start.Value);
+        var after = block.AsSpan(skip.End.Value);
+
+        var text = peers.TextBuffer(utf8.GetByteCount(prefix) + utf8.GetByteCount(HostsHeader) + utf8.GetByteCount(own) + before.Length + after.Length);
+        var at = 0;
+        at += utf8.GetBytes(prefix, text.AsSpan(at));
+        at += utf8.GetBytes(HostsHeader, text.AsSpan(at));
+        at += utf8.GetBytes(own, text.AsSpan(at));
+        before.CopyTo(text.AsSpan(at));
+        at += before.Length;
+        after.CopyTo(text.AsSpan(at));
+        at += after.Length;
+        return text.AsSpan(0, at);
     }
 
     internal static string ResolvConf(Sandbox sandbox, IReadOnlyList<IPAddress> hostNameservers)

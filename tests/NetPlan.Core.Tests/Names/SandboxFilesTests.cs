@@ -44,6 +44,28 @@ public class SandboxFilesTests
     }
 
     [Fact]
+    public void A_sandbox_between_others_on_its_one_network_lists_itself_first_then_the_rest_in_order()
+    {
+        var lan = new NetPlan.Core.Language.Topology("lan", 1, Shop.Nodes, [Net("front", "10.10.0.0/24")],
+            [Box("a", [Ep("front", "eth0", "alpha")]), Box("b", [Ep("front", "eth0", "beta")], hostname: "b-1"), Box("c", [Ep("front", "eth0", "gamma")])],
+            [], "lan.yml");
+        IPAddress At(string sandbox, string network) => IPAddress.Parse(sandbox switch { "a" => "10.10.0.2", "b" => "10.10.0.3", _ => "10.10.0.4" });
+
+        Assert.Equal(
+            "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n" +
+            "10.10.0.3\tb-1 b beta\n" +
+            "10.10.0.2\ta alpha\n" +
+            "10.10.0.4\tc gamma\n",
+            SandboxFiles.Hosts(lan, lan.Sandbox("b"), At));
+        Assert.Equal(
+            "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n" +
+            "10.10.0.4\tc gamma\n" +
+            "10.10.0.2\ta alpha\n" +
+            "10.10.0.3\tb beta\n",
+            SandboxFiles.Hosts(lan, lan.Sandbox("c"), At));
+    }
+
+    [Fact]
     public void A_sandbox_on_two_networks_sees_each_peer_at_the_address_of_the_shared_network()
     {
         var hosts = SandboxFiles.Hosts(Shop, Shop.Sandbox("api"), AddressOf);
