@@ -16,8 +16,11 @@ internal sealed class NetworkPeers(Topology topology, Func<string, string, IPAdd
     public sealed record Entry(string Sandbox, IPAddress Address, string AddressText, IReadOnlyList<string> Names)
     {
         /// <summary>Its hosts line (<c>address\tname alias…\n</c>) in UTF-8: written into every peer's file, so encoded once.</summary>
-        public byte[] HostsLine { get; } = Encoding.UTF8.GetBytes($"{AddressText}\t{string.Join(' ', Names)}\n");
+        public byte[] HostsLine { get; } = Encoding.UTF8.GetBytes(LineText(AddressText, Names));
     }
+
+    /// <summary>One hosts line: <c>address\tname alias…\n</c>.</summary>
+    public static string LineText(string address, IEnumerable<string> names) => $"{address}\t{string.Join(' ', names)}\n";
 
     private readonly Dictionary<string, List<Entry>> _byNetwork = new(StringComparer.Ordinal);
 

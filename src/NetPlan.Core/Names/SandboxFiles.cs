@@ -87,8 +87,7 @@ public static class SandboxFiles
         // Its own names first: hostname, sandbox name and its aliases, at its address on each network.
         foreach (var endpoint in self.Endpoints)
             if (peers.AddressOf(self.Name, endpoint.Network) is { } address)
-                Add(address, new HostsLine(address.ToString(),
-                    new[] { self.Hostname, self.Name }.Concat(endpoint.Aliases).Distinct(StringComparer.Ordinal).ToList(), Utf8: null));
+                Add(address, new HostsLine(address.ToString(), OwnNames(self, endpoint).ToList(), Utf8: null));
 
         foreach (var endpoint in self.Endpoints)
             foreach (var peer in peers.On(endpoint.Network))
@@ -96,38 +95,24 @@ public static class SandboxFiles
                     Add(peer.Address, new HostsLine(peer.AddressText, peer.Names, peer.HostsLine));
 
         // Written into a buffer reused for every sandbox (prefix: the ownership mark): the caller
-        // copies it only when the node does not already hold the same bytes.
-        var utf8 = Encoding.UTF8;
-        var length = utf8.GetByteCount(prefix) + utf8.GetByteCount(HostsHeader);
-        foreach (var line in lines)
+        // copies it only when the node does not already hold the same bytes. Only its own lines
+        // and merged ones (a few per sandbox) are encoded here; a peer's is encoded once for all.
+        var encoded = lines.Select(l => l.Utf8 ?? Encoding.UTF8.GetBytes(NetworkPeers.LineText(l.Address, l.Names))).ToList();
+        var head = Encoding.UTF8.GetBytes(prefix + HostsHeader);
+        var text = peers.TextBuffer(head.Length + encoded.Sum(e => e.Length));
+        head.CopyTo(text, 0);
+        var at = head.Length;
+        foreach (var line in encoded)
         {
-            if (line.Utf8 is { } encoded) { length += encoded.Length; continue; }
-            length += utf8.GetByteCount(line.Address) + 1 + line.Names.Count;
-            foreach (var name in line.Names) length += utf8.GetByteCount(name);
+            line.CopyTo(text, at);
+            at += line.Length;
         }
-        var text = peers.TextBuffer(length);
-        var at = 0;
-        void Put(ReadOnlySpan<char> part) => at += utf8.GetBytes(part, text.AsSpan(at));
-        Put(prefix);
-        Put(HostsHeader);
-        foreach (var line in lines)
-        {
-            if (line.Utf8 is { } encoded)
-            {
-                encoded.CopyTo(text, at);
-                at += encoded.Length;
-                continue;
-            }
-            Put(line.Address);
-            for (var i = 0; i < line.Names.Count; i++)
-            {
-                text[at++] = (byte)(i == 0 ? '\t' : ' ');
-                Put(line.Names[i]);
-            }
-            text[at++] = (byte)'\n';
-        }
-        return text.AsSpan(0, length);
+        return text.AsSpan(0, at);
     }
+
+    /// <summary>The names a sandbox gives itself on one of its networks: hostname, its name, its aliases there.</summary>
+    private static IEnumerable<string> OwnNames(Sandbox self, Endpoint endpoint) =>
+        new[] { self.Hostname, self.Name }.Concat(endpoint.Aliases).Distinct(StringComparer.Ordinal);
 
     /// <summary>
     /// The hosts file of a sandbox on one network: its own line, then every other line of that
@@ -139,7 +124,7 @@ public static class SandboxFiles
     {
         var utf8 = Encoding.UTF8;
         var own = peers.AddressOf(self.Name, endpoint.Network) is { } address
-            ? $"{address}\t{string.Join(' ', new[] { self.Hostname, self.Name }.Concat(endpoint.Aliases).Distinct(StringComparer.Ordinal))}\n"
+            ? NetworkPeers.LineText(address.ToString(), OwnNames(self, endpoint))
             : "";
         var (block, lineOf) = peers.LinesOn(endpoint.Network);
         var skip = lineOf.TryGetValue(self.Name, out var range) ? range : 0..0;
