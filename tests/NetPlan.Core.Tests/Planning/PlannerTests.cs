@@ -247,6 +247,20 @@ public class PlannerTests
     }
 
     [Fact]
+    public void Fingerprint_sees_file_content_owner_and_where_one_file_ends()
+    {
+        FileObject File(string path, string content, string? owner = "t") => new(path, content) { Owner = owner };
+        string Of(params StateObject[] objects) => Fingerprint.Of(new HostState(objects));
+
+        var before = Of(File("/etc/netns/a/hosts", "ab\n"), File("/etc/netns/b/hosts", "c\n"));
+        Assert.Equal(before, Of(File("/etc/netns/b/hosts", "c\n"), File("/etc/netns/a/hosts", "ab\n")));
+        Assert.NotEqual(before, Of(File("/etc/netns/a/hosts", "ab\n"), File("/etc/netns/b/hosts", "d\n")));
+        Assert.NotEqual(before, Of(File("/etc/netns/a/hosts", "ab\n"), File("/etc/netns/b/hosts", "c\n", owner: null)));
+        Assert.NotEqual(before, Of(File("/etc/netns/a/hosts", "a"), File("/etc/netns/b/hosts", "b\nc\n")));
+        Assert.NotEqual(Of(File("/etc/netns/a/hosts", "")), Of(File("/etc/netns/a/hosts", "\0")));
+    }
+
+    [Fact]
     public void Errors_from_compilation_leave_no_host_plans()
     {
         var topology = Mesh(mtu: 9000);
