@@ -5,6 +5,7 @@ using NetPlan.Agent.Locking;
 using NetPlan.Agent.Observe;
 using NetPlan.Core.Planning;
 using NetPlan.Core.State;
+using NetPlan.Kernel.Interop;
 using NetPlan.Kernel.Namespaces;
 
 namespace NetPlan.Agent;
@@ -44,7 +45,7 @@ public sealed class LocalHostAgent : IHostAgent
     private readonly LocalHostAgentOptions _options;
     private readonly NamespaceConnections _connections;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private IReadOnlyList<LinkKind>? _supportedKinds;
+    private LinkKindProbe? _kinds;
 
     public LocalHostAgent(LocalHostAgentOptions? options = null)
     {
@@ -56,10 +57,24 @@ public sealed class LocalHostAgent : IHostAgent
         typeof(LocalHostAgent).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
         ?? typeof(LocalHostAgent).Assembly.GetName().Version?.ToString() ?? "0.0.0";
 
-    public Task<HostFacts> HelloAsync(CancellationToken cancellationToken = default) => Serialised(Facts, cancellationToken);
+    public Task<HostFacts> HelloAsync(CancellationToken cancellationToken = default) =>
+        Serialised(() => Facts(NamespaceSnapshot.Take("", _connections.Host)), cancellationToken);
 
+    /// <summary>
+    /// The facts and the objects from one read of the host's links: with 1000 sandboxes that dump
+    /// is the costliest of the observation (the kernel looks up each veth's peer namespace).
+    /// </summary>
     public Task<Observation> ObserveAsync(ObserveScope scope, CancellationToken cancellationToken = default) =>
-        Serialised(() => new Observation(Facts(), new Observer(_connections, _options.EtcNetnsDirectory).Observe(scope)), cancellationToken);
+        Serialised(() =>
+        {
+            // A socket per namespace, and a descriptor of each batch while opening them: the table
+            // grows once now, on another thread while the host is read, instead of step by step then.
+            var growing = Task.Run(() => DescriptorTable.Reserve(scope.Namespaces.Count + NamespaceConnections.OpenBatch + 64));
+            var host = NamespaceSnapshot.Take("", _connections.Host);
+            var facts = Facts(host);
+            growing.GetAwaiter().GetResult();
+            return new Observation(facts, new Observer(_connections, _options.EtcNetnsDirectory).Observe(scope, host));
+        }, cancellationToken);
 
     public Task<ApplyResult> ApplyAsync(IReadOnlyList<Operation> operations, OnFailure onFailure, CancellationToken cancellationToken = default) =>
         Serialised(() => new Applier(_connections, _options.EtcNetnsDirectory, _options.BeforeOperation).Apply(operations, onFailure, cancellationToken),
@@ -76,16 +91,15 @@ public sealed class LocalHostAgent : IHostAgent
         Action<LockHolder?>? onWaiting = null, CancellationToken cancellationToken = default) =>
         new TopologyLocks(_options.LockDirectory).AcquireAsync(topology, holder, timeout, onWaiting, cancellationToken);
 
-    /// <summary>Version, kernel, supported kinds (probed once per agent: the only costly part) and the host's interfaces.</summary>
     private const string ResolvConfPath = "/etc/resolv.conf";
 
-    private HostFacts Facts()
+    /// <summary>Version, kernel, supported kinds (probed once per agent) and the host's interfaces.</summary>
+    private HostFacts Facts(NamespaceSnapshot host)
     {
-        _supportedKinds ??= LinkKindProbe.Run();
-        var host = _connections.Host;
+        _kinds ??= LinkKindProbe.Run();
         var addresses = host.Addresses().Where(a => a.Scope == 0).ToLookup(a => a.Index, a => a.Cidr);
-        var interfaces = host.Links().Select(l => new HostInterface(l.Name, l.Mtu, l.Up, addresses[l.Index].ToList())).ToList();
-        return new HostFacts(Version, File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), _supportedKinds, interfaces)
+        var interfaces = host.Links.Select(l => new HostInterface(l.Name, l.Mtu, l.Up, addresses[l.Index].ToList())).ToList();
+        return new HostFacts(Version, File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), _kinds.Supported, interfaces)
         {
             Nameservers = HostResolvers.Read(ResolvConfPath),
         };
@@ -107,6 +121,7 @@ public sealed class LocalHostAgent : IHostAgent
     public ValueTask DisposeAsync()
     {
         _connections.Dispose();
+        _kinds?.Dispose();
         _gate.Dispose();
         return ValueTask.CompletedTask;
     }

@@ -9,16 +9,43 @@ namespace NetPlan.Agent.Hello;
 /// Finds which link kinds the kernel supports by creating one of each in a private namespace that
 /// exists only as long as the probe's socket: nothing is mounted, nothing is left behind, and the
 /// host's own namespace is never touched. macvlan, ipvlan and vlan need a parent: a veth end.
+/// The namespace lives until the probe is disposed: the kernel destroys a namespace (and the links
+/// in it) in its cleanup worker, holding the rtnl lock for about 20 ms, and done right after the
+/// probe that stalled the dumps of the observation that follows it. The owner disposes the probe
+/// when its work is done.
 /// </summary>
-internal static class LinkKindProbe
+internal sealed class LinkKindProbe : IDisposable
 {
-    public static IReadOnlyList<LinkKind> Run()
-    {
-        // The socket holds the only reference to the namespace: closing it destroys both.
-        using var socket = NetlinkSocket.OpenInNewNamespace(NetlinkSocket.NETLINK_ROUTE);
-        using var connection = new RouteConnection(socket);
-        var supported = new List<LinkKind>();
+    // The socket holds the only reference to the namespace: closing it destroys both.
+    private readonly NetlinkSocket _socket;
 
+    private LinkKindProbe(NetlinkSocket socket, IReadOnlyList<LinkKind> supported)
+    {
+        _socket = socket;
+        Supported = supported;
+    }
+
+    public IReadOnlyList<LinkKind> Supported { get; }
+
+    public static LinkKindProbe Run()
+    {
+        var socket = NetlinkSocket.OpenInNewNamespace(NetlinkSocket.NETLINK_ROUTE);
+        try
+        {
+            return new LinkKindProbe(socket, Probe(new RouteConnection(socket)));
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose() => _socket.Dispose();
+
+    private static List<LinkKind> Probe(RouteConnection connection)
+    {
+        var supported = new List<LinkKind>();
         if (!TryCreate(connection, new NewLink("probe-veth0", "veth") { Data = new VethData(new VethPeerSpec("probe-veth1")) }))
             return supported; // no veth: nothing with a parent can be probed either
         supported.Add(LinkKind.Veth);

@@ -15,13 +15,15 @@ namespace NetPlan.Agent.Observe;
 /// </summary>
 internal sealed class Observer(NamespaceConnections connections, string etcNetnsDirectory)
 {
-    public HostState Observe(ObserveScope scope)
+    public HostState Observe(ObserveScope scope) => Observe(scope, NamespaceSnapshot.Take("", connections.Host));
+
+    /// <summary>Observes what <paramref name="scope"/> covers; <paramref name="host"/> is the host namespace's links, read just before.</summary>
+    public HostState Observe(ObserveScope scope, NamespaceSnapshot host)
     {
         // Files need no namespace: they are read on a thread of their own while this one dumps
         // the namespaces (with 1000 sandboxes each half is about a tenth of a second).
         var files = Task.Factory.StartNew(() => Files(scope), TaskCreationOptions.LongRunning);
         var objects = new List<StateObject>();
-        var host = NamespaceSnapshot.Take("", connections.Host);
 
         // Host links in scope: owned by this topology, or named by it (foreign, possibly another topology's).
         var hostNames = scope.HostLinks.ToHashSet(StringComparer.Ordinal);

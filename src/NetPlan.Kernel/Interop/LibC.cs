@@ -109,6 +109,12 @@ internal static unsafe partial class LibC
     [LibraryImport("libc", SetLastError = true)]
     public static partial nint pread(int fd, byte* buf, nint count, long offset);
 
+    public const int F_DUPFD_CLOEXEC = 1030;
+
+    /// <summary>fcntl(2) with an int argument (the only form used: F_DUPFD_CLOEXEC).</summary>
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int fcntl(int fd, int cmd, int arg);
+
     /// <summary>statfs(2) into a raw buffer: only f_type (the first word, on every 64-bit Linux ABI) is read.</summary>
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int statfs(string path, byte* buf);

@@ -24,6 +24,9 @@ public sealed class NamespaceConnections(NamedNamespaces namespaces, string? hos
 
     public RouteConnection For(string ns) => _open.GetOrAdd(ns, n => RouteConnection.Open(PathOf(n)));
 
+    /// <summary>How many namespaces <see cref="OpenAll"/> enters per thread: it holds a descriptor of each meanwhile.</summary>
+    public const int OpenBatch = 256;
+
     /// <summary>
     /// Opens (and caches) the connections of every named namespace in <paramref name="names"/> that
     /// has none yet, entering them on one thread per batch instead of one thread per namespace.
@@ -32,7 +35,7 @@ public sealed class NamespaceConnections(NamedNamespaces namespaces, string? hos
     {
         var missing = names.Where(n => n.Length > 0 && !_open.ContainsKey(n)).Distinct(StringComparer.Ordinal).ToList();
         // Batches bound how many namespace descriptors are open at once.
-        foreach (var batch in missing.Chunk(256))
+        foreach (var batch in missing.Chunk(OpenBatch))
         {
             var sockets = NetlinkSocket.OpenInEach(batch.Select(n => Namespaces.PathOf(n)).ToList(), NetlinkSocket.NETLINK_ROUTE);
             for (var i = 0; i < batch.Length; i++)
