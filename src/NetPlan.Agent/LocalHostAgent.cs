@@ -5,7 +5,6 @@ using NetPlan.Agent.Locking;
 using NetPlan.Agent.Observe;
 using NetPlan.Core.Planning;
 using NetPlan.Core.State;
-using NetPlan.Kernel.Interop;
 using NetPlan.Kernel.Namespaces;
 
 namespace NetPlan.Agent;
@@ -67,13 +66,8 @@ public sealed class LocalHostAgent : IHostAgent
     public Task<Observation> ObserveAsync(ObserveScope scope, CancellationToken cancellationToken = default) =>
         Serialised(() =>
         {
-            // A socket per namespace, and a descriptor of each batch while opening them: the table
-            // grows once now, on another thread while the host is read, instead of step by step then.
-            var growing = Task.Run(() => DescriptorTable.Reserve(scope.Namespaces.Count + NamespaceConnections.OpenBatch + 64));
-            var host = NamespaceSnapshot.Take("", _connections.Host);
-            var facts = Facts(host);
-            growing.GetAwaiter().GetResult();
-            return new Observation(facts, new Observer(_connections, _options.EtcNetnsDirectory).Observe(scope, host));
+            var state = new Observer(_connections, _options.EtcNetnsDirectory).Observe(scope, out var host);
+            return new Observation(Facts(host), state);
         }, cancellationToken);
 
     public Task<ApplyResult> ApplyAsync(IReadOnlyList<Operation> operations, OnFailure onFailure, CancellationToken cancellationToken = default) =>

@@ -1,6 +1,8 @@
+using System.Runtime.ExceptionServices;
 using NetPlan.Kernel;
 using NetPlan.Kernel.Addresses;
 using NetPlan.Kernel.Links;
+using NetPlan.Kernel.Namespaces;
 using NetPlan.Kernel.Neighbours;
 using NetPlan.Kernel.Routes;
 
@@ -8,10 +10,15 @@ namespace NetPlan.Agent.Observe;
 
 /// <summary>
 /// What one namespace holds, read with one dump per object kind (never one request per object):
-/// observing 1000 sandboxes costs a few thousand dumps, not a few per link.
+/// observing 1000 sandboxes costs a few thousand dumps, not a few per link. Each kind is read
+/// once, when first asked for, and then kept: a snapshot is one moment of the namespace.
 /// </summary>
 internal sealed class NamespaceSnapshot
 {
+    private List<AddressInfo>? _addresses;
+    private List<RouteInfo>? _routes;
+    private List<NeighbourInfo>? _neighbours;
+
     public required string Namespace { get; init; }
     public required RouteConnection Connection { get; init; }
     public required List<LinkInfo> Links { get; init; }
@@ -29,13 +36,42 @@ internal sealed class NamespaceSnapshot
         };
     }
 
+    /// <summary>
+    /// Links, addresses, routes and neighbours of each of <paramref name="namespaces"/> (open in
+    /// <paramref name="connections"/>), read on every CPU: each namespace has a socket of its own,
+    /// and the kernel serves these dumps without its global lock.
+    /// </summary>
+    public static List<NamespaceSnapshot> TakeAll(IReadOnlyList<string> namespaces, NamespaceConnections connections)
+    {
+        var snapshots = new NamespaceSnapshot[namespaces.Count];
+        try
+        {
+            Parallel.For(0, namespaces.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+            {
+                var snapshot = Take(namespaces[i], connections.For(namespaces[i]));
+                snapshot.Addresses();
+                snapshot.Routes();
+                snapshot.Neighbours();
+                snapshots[i] = snapshot;
+            });
+        }
+        catch (AggregateException e)
+        {
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]); // as a serial read would have thrown it
+        }
+        return [.. snapshots];
+    }
+
     public string? NameOf(int index) => ByIndex.TryGetValue(index, out var link) ? link.Name : null;
 
-    public List<AddressInfo> Addresses() => Connection.Addresses();
+    public List<AddressInfo> Addresses() => _addresses ??= Connection.Addresses();
 
-    public List<RouteInfo> Routes(byte protocol = 0) => Connection.Routes(RouteMessages.RT_TABLE_MAIN, protocol);
+    /// <summary>The main table's routes: all of them, or (not kept) those of one <paramref name="protocol"/>.</summary>
+    public List<RouteInfo> Routes(byte protocol = 0) => protocol == 0
+        ? _routes ??= Connection.Routes(RouteMessages.RT_TABLE_MAIN)
+        : Connection.Routes(RouteMessages.RT_TABLE_MAIN, protocol);
 
-    public List<NeighbourInfo> Neighbours() => Connection.Neighbours();
+    public List<NeighbourInfo> Neighbours() => _neighbours ??= Connection.Neighbours();
 
     public List<NeighbourInfo> Fdb() => Connection.FdbEntries();
 }

@@ -2,6 +2,7 @@ using NetPlan.Agent.Firewall;
 using NetPlan.Kernel;
 using NetPlan.Core.Names;
 using NetPlan.Core.State;
+using NetPlan.Kernel.Interop;
 using NetPlan.Kernel.Links;
 using NetPlan.Kernel.Namespaces;
 using NetPlan.Kernel.Neighbours;
@@ -15,14 +16,17 @@ namespace NetPlan.Agent.Observe;
 /// </summary>
 internal sealed class Observer(NamespaceConnections connections, string etcNetnsDirectory)
 {
-    public HostState Observe(ObserveScope scope) => Observe(scope, NamespaceSnapshot.Take("", connections.Host));
+    public HostState Observe(ObserveScope scope) => Observe(scope, out _);
 
-    /// <summary>Observes what <paramref name="scope"/> covers; <paramref name="host"/> is the host namespace's links, read just before.</summary>
-    public HostState Observe(ObserveScope scope, NamespaceSnapshot host)
+    /// <summary>Observes what <paramref name="scope"/> covers; <paramref name="host"/> is the host namespace as read for it.</summary>
+    public HostState Observe(ObserveScope scope, out NamespaceSnapshot host)
     {
-        // Files need no namespace: they are read on a thread of their own while this one dumps
-        // the namespaces (with 1000 sandboxes each half is about a tenth of a second).
+        // Three things at once (with 1000 sandboxes each takes a few tens of milliseconds): the
+        // files, which need no namespace; the sandboxes' sockets, opened on threads that step into
+        // each namespace; and the host's links, read here.
         var files = Task.Factory.StartNew(() => Files(scope), TaskCreationOptions.LongRunning);
+        var opening = Task.Run(() => OpenObservedNamespaces(scope));
+        host = NamespaceSnapshot.Take("", connections.Host);
         var objects = new List<StateObject>();
 
         // Host links in scope: owned by this topology, or named by it (foreign, possibly another topology's).
@@ -31,12 +35,7 @@ internal sealed class Observer(NamespaceConnections connections, string etcNetns
             .Where(l => Ownership.OwnerOfLink(l.Alias, l.Group, scope.Owner) == scope.Owner || hostNames.Contains(l.Name))
             .ToDictionary(l => l.Index);
 
-        var observedNamespaces = scope.Namespaces.Distinct(StringComparer.Ordinal)
-            .Where(connections.Namespaces.Exists)
-            .Concat(OwnedNamespacesOutside(scope))
-            .ToList();
-        connections.OpenAll(observedNamespaces);
-        var sandboxes = observedNamespaces.Select(ns => NamespaceSnapshot.Take(ns, connections.For(ns))).ToList();
+        var sandboxes = NamespaceSnapshot.TakeAll(opening.GetAwaiter().GetResult(), connections);
         var veths = new VethPairs(connections, host, sandboxes) { HostReported = hostReported.ContainsKey };
 
         // Host: links (with sandbox veth ends folded in), addresses, owned routes, neighbours and FDB on owned links.
@@ -115,6 +114,23 @@ internal sealed class Observer(NamespaceConnections connections, string etcNetns
                 files.Add(new FileObject(path, content) { Owner = owner });
         }
         return files;
+    }
+
+    /// <summary>
+    /// The namespaces to observe (the scope's that exist, and this topology's that it does not
+    /// name), each with its connection open.
+    /// </summary>
+    private List<string> OpenObservedNamespaces(ObserveScope scope)
+    {
+        var names = scope.Namespaces.Distinct(StringComparer.Ordinal)
+            .Where(connections.Namespaces.Exists)
+            .Concat(OwnedNamespacesOutside(scope))
+            .ToList();
+        // A socket per namespace, plus a descriptor of each namespace of a batch while opening them:
+        // the table grows once here instead of doubling step by step, each growth a wait.
+        DescriptorTable.Reserve(names.Count + NamespaceConnections.OpenBatch + 64);
+        connections.OpenAll(names);
+        return names;
     }
 
     /// <summary>
