@@ -24,6 +24,12 @@ internal sealed class NamespaceSnapshot
     public required List<LinkInfo> Links { get; init; }
     public required Dictionary<int, LinkInfo> ByIndex { get; init; }
 
+    /// <summary>
+    /// The id this namespace gives the host namespace, read by <see cref="TakeAll"/> when some link
+    /// here has its other end in another namespace; null when there is none or it was not read.
+    /// </summary>
+    public int? HostNsid { get; private set; }
+
     public static NamespaceSnapshot Take(string ns, RouteConnection connection)
     {
         var links = connection.Links();
@@ -37,18 +43,22 @@ internal sealed class NamespaceSnapshot
     }
 
     /// <summary>
-    /// Links, addresses, routes and neighbours of each of <paramref name="namespaces"/> (open in
-    /// <paramref name="connections"/>), read on every CPU: each namespace has a socket of its own,
-    /// and the kernel serves these dumps without its global lock.
+    /// Links, addresses, routes, neighbours and <see cref="HostNsid"/> of each of
+    /// <paramref name="namespaces"/> (open in <paramref name="connections"/>), read on every CPU:
+    /// each namespace has a socket of its own, and the kernel serves these requests without its
+    /// global lock.
     /// </summary>
     public static List<NamespaceSnapshot> TakeAll(IReadOnlyList<string> namespaces, NamespaceConnections connections)
     {
         var snapshots = new NamespaceSnapshot[namespaces.Count];
+        using var hostFd = connections.OpenFd("");
+        var host = (int)hostFd.DangerousGetHandle();
         try
         {
             Parallel.For(0, namespaces.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
             {
                 var snapshot = Take(namespaces[i], connections.For(namespaces[i]));
+                if (snapshot.Links.Any(l => l.LinkNetnsId is not null)) snapshot.HostNsid = snapshot.Connection.NetnsId(host);
                 snapshot.Addresses();
                 snapshot.Routes();
                 snapshot.Neighbours();

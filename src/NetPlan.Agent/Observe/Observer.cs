@@ -36,7 +36,7 @@ internal sealed class Observer(NamespaceConnections connections, string etcNetns
             .ToDictionary(l => l.Index);
 
         var sandboxes = NamespaceSnapshot.TakeAll(opening.GetAwaiter().GetResult(), connections);
-        var veths = new VethPairs(connections, host, sandboxes) { HostReported = hostReported.ContainsKey };
+        var veths = new VethPairs(host, sandboxes) { HostReported = hostReported.ContainsKey };
 
         // Host: links (with sandbox veth ends folded in), addresses, owned routes, neighbours and FDB on owned links.
         var hostLinkOwner = hostReported.Values.ToDictionary(l => l.Index, l => Ownership.OwnerOfLink(l.Alias, l.Group, scope.Owner));

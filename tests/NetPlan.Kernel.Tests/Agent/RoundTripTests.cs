@@ -121,4 +121,30 @@ public class RoundTripTests
         Assert.False(AgentFixture.NamespaceListed(sandbox));
         Assert.Equal(new[] { "lo" }, f.HostJson("link", "show").EnumerateArray().Select(l => l.GetProperty("ifname").GetString()!).ToArray());
     }
+
+    [SkippableFact]
+    public async Task A_veth_end_pairs_only_with_its_own_peer_in_the_host()
+    {
+        Privileged.Require();
+        await using var f = new AgentFixture();
+        var sandbox = f.Sandbox();
+        var other = f.Sandbox();
+        var unobserved = f.Sandbox();
+        var desired = BridgeWithSandbox(sandbox);
+        await f.Apply(AgentFixture.CreateAll(desired));
+        ThrowawayNamespace.Run("ip", "netns", "add", other);
+        ThrowawayNamespace.Run("ip", "netns", "add", unobserved);
+        // A pair between two sandboxes (not part of the model), and a host veth whose far end is in
+        // a namespace the observation does not cover: neither has a peer the observation can show.
+        ThrowawayNamespace.Run("ip", "-n", sandbox, "link", "add", "npt-x0", "type", "veth", "peer", "name", "npt-x1", "netns", other);
+        ThrowawayNamespace.Run("ip", "-n", f.Host.Name, "link", "add", "npt-hx", "type", "veth", "peer", "name", "npt-y", "netns", unobserved);
+
+        var observed = (await f.Observe(Topology, namespaces: [sandbox, other], hostLinks: ["npt-hx"])).ToDictionary(o => o.Key);
+
+        Assert.Equal(desired.Single(o => o.Key == "link:@host/npt-ve0"), observed["link:@host/npt-ve0"]);
+        Assert.DoesNotContain($"link:{sandbox}/eth0", observed.Keys); // shown inside its host end
+        Assert.Null(Assert.IsType<LinkObject>(observed[$"link:{sandbox}/npt-x0"]).Peer);
+        Assert.Null(Assert.IsType<LinkObject>(observed[$"link:{other}/npt-x1"]).Peer);
+        Assert.Null(Assert.IsType<LinkObject>(observed["link:@host/npt-hx"]).Peer);
+    }
 }
