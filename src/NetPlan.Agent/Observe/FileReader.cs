@@ -1,4 +1,5 @@
 using NetPlan.Core.State;
+using NetPlan.Kernel.Files;
 
 namespace NetPlan.Agent.Observe;
 
@@ -19,27 +20,20 @@ internal sealed class FileReader
     /// <summary>The file's content; null when there is no file (or a directory) at <paramref name="path"/>.</summary>
     public FileText? ReadIfExists(string path)
     {
-        try
+        // The read goes into the chunk's free room (at least a quarter chunk) without asking the
+        // file's size first (an fstat per file); a file that fills the room is read again on its own.
+        var room = Room();
+        if (PlainRead.Into(path, room.Span) is not { } length) return null;
+        if (length < room.Length)
         {
-            // No advisory lock (FileShare.Read takes one: two flock calls per file) and no size
-            // asked first (an fstat per file): the read goes into the chunk's free room, which is
-            // at least a quarter chunk, and a file that fills it is read again on its own.
-            using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            var room = Room();
-            int length = 0, read;
-            while (length < room.Length && (read = RandomAccess.Read(file, room.Span[length..], length)) > 0)
-                length += read;
-            if (length == room.Length) return FileText.Own(File.ReadAllBytes(path));
             _used += length;
             return FileText.Own(room[..length]);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        for (var size = room.Length * 2; ; size *= 2)
         {
-            return null;
-        }
-        catch (UnauthorizedAccessException) when (Directory.Exists(path))
-        {
-            return null; // a directory where a sandbox file goes is not a file: creating it reports the obstacle
+            var own = GC.AllocateUninitializedArray<byte>(size);
+            if (PlainRead.Into(path, own) is not { } read) return null;
+            if (read < size) return FileText.Own(own.AsMemory(0, read));
         }
     }
 

@@ -107,6 +107,9 @@ internal static unsafe partial class LibC
     public static partial nint pwrite(int fd, byte* buf, nint count, long offset);
 
     [LibraryImport("libc", SetLastError = true)]
+    public static partial nint read(int fd, byte* buf, nint count);
+
+    [LibraryImport("libc", SetLastError = true)]
     public static partial nint pread(int fd, byte* buf, nint count, long offset);
 
     public const int F_DUPFD_CLOEXEC = 1030;

@@ -52,4 +52,14 @@ public sealed class FileReaderTests : IDisposable
         Assert.Equal("10.0.0.1\tweb\uFFFD\n", read.ToString());
         Assert.NotEqual((FileText)"10.0.0.1\tweb\n", read);
     }
+
+    [Fact]
+    public void A_file_someone_holds_an_exclusive_flock_on_still_reads()
+    {
+        var path = Path.Combine(_dir, "resolv.conf");
+        using var held = NetPlan.Kernel.Locks.FileLock.TryAcquire(path, "nameserver 192.0.2.53\n");
+        Assert.NotNull(held);
+
+        Assert.Equal("nameserver 192.0.2.53\n", new FileReader().ReadIfExists(path)!.ToString());
+    }
 }
