@@ -5,6 +5,7 @@ using NetPlan.Agent.Locking;
 using NetPlan.Agent.Observe;
 using NetPlan.Core.Planning;
 using NetPlan.Core.State;
+using NetPlan.Kernel.Interop;
 using NetPlan.Kernel.Namespaces;
 
 namespace NetPlan.Agent;
@@ -51,6 +52,15 @@ public sealed class LocalHostAgent : IHostAgent
         _options = options ?? new LocalHostAgentOptions();
         _connections = new NamespaceConnections(new NamedNamespaces(_options.NetnsDirectory), _options.HostNamespacePath);
     }
+
+    /// <summary>
+    /// Call early in a process that is about to run a local agent (the CLI does before loading the
+    /// topology). An observation opens a socket per namespace, and each time the process's
+    /// descriptor table doubles the kernel waits for an RCU grace period (~10 ms): grown now, on
+    /// another thread, the wait passes while the topology loads. Room for 1000 sandboxes; more
+    /// grow it again when observed.
+    /// </summary>
+    public static void PrepareProcess() => _ = Task.Run(() => DescriptorTable.Reserve(2048));
 
     public static string Version =>
         typeof(LocalHostAgent).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion

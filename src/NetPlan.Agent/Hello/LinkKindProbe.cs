@@ -9,10 +9,9 @@ namespace NetPlan.Agent.Hello;
 /// Finds which link kinds the kernel supports by creating one of each in a private namespace that
 /// exists only as long as the probe's socket: nothing is mounted, nothing is left behind, and the
 /// host's own namespace is never touched. macvlan, ipvlan and vlan need a parent: a veth end.
-/// The namespace lives until the probe is disposed: the kernel destroys a namespace (and the links
-/// in it) in its cleanup worker, holding the rtnl lock for about 20 ms, and done right after the
-/// probe that stalled the dumps of the observation that follows it. The owner disposes the probe
-/// when its work is done.
+/// The namespace lives until the probe is disposed, when its owner's work is done: the kernel
+/// destroys a namespace and its links in a worker that holds the rtnl lock for about 20 ms, and
+/// destroyed right after probing it stalled the dumps of the observation that came next.
 /// </summary>
 internal sealed class LinkKindProbe : IDisposable
 {

@@ -45,8 +45,8 @@ internal sealed class NamespaceSnapshot
     /// <summary>
     /// Links, addresses, routes, neighbours and <see cref="HostNsid"/> of each of
     /// <paramref name="namespaces"/> (open in <paramref name="connections"/>), read on every CPU:
-    /// each namespace has a socket of its own, and the kernel serves these requests without its
-    /// global lock.
+    /// each namespace has a socket of its own, and recent kernels (6.9 on) serve these dumps
+    /// without their global lock.
     /// </summary>
     public static List<NamespaceSnapshot> TakeAll(IReadOnlyList<string> namespaces, NamespaceConnections connections)
     {

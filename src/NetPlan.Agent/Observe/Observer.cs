@@ -127,8 +127,8 @@ internal sealed class Observer(NamespaceConnections connections, string etcNetns
             .Concat(OwnedNamespacesOutside(scope))
             .ToList();
         // A socket per namespace, plus a descriptor of each namespace of a batch while opening them:
-        // the table grows once here instead of doubling step by step, each growth a wait.
-        DescriptorTable.Reserve(names.Count + NamespaceConnections.OpenBatch + 64);
+        // the table grows (if it must) once here instead of doubling step by step, each growth a wait.
+        DescriptorTable.Reserve(names.Count + Math.Min(names.Count, NamespaceConnections.OpenBatch));
         connections.OpenAll(names);
         return names;
     }

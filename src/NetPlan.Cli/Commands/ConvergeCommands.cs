@@ -71,6 +71,7 @@ internal static class ConvergeCommands
     private static async Task<int> RunAsync(string? path, Intent intent, bool json, int parallelism, bool dryRun, bool detailed,
         string? saveTo, FailurePolicy onFailure, LockRequest? locking, CancellationToken ct)
     {
+        LocalHostAgent.PrepareProcess();
         var input = TopologyInput.Load(path, acceptSavedPlan: intent == Intent.Apply, Console.Error);
         if (input is null) return Workflow.Failure;
         var topology = input.Topology;
