@@ -18,7 +18,7 @@ public sealed class SshAgentConnector
 {
     private readonly SshOptions _options;
     private readonly Lazy<AgentBinary> _agent;
-    private readonly ResiliencePipeline _reach;
+    private readonly Lazy<ResiliencePipeline> _reach;
 
     /// <param name="agent">The binary to ship; resolved on first use, so runs with only local nodes never need it.</param>
     /// <param name="onRetry">Told about each retried connection failure (progress output, tests).</param>
@@ -26,7 +26,13 @@ public sealed class SshAgentConnector
     {
         _options = options;
         _agent = new Lazy<AgentBinary>(agent ?? AgentBinary.Locate, LazyThreadSafetyMode.ExecutionAndPublication);
-        _reach = new ResiliencePipelineBuilder()
+        // Built on first use like the agent: Polly validates its options by reflection, a few
+        // milliseconds that a run with only local nodes has no reason to pay.
+        _reach = new Lazy<ResiliencePipeline>(() => ReachPipeline(options, onRetry), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    private static ResiliencePipeline ReachPipeline(SshOptions options, Action<ConnectRetry>? onRetry) =>
+        new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder()
@@ -47,7 +53,6 @@ public sealed class SshAgentConnector
             })
             .AddTimeout(options.AttemptTimeout)
             .Build();
-    }
 
     private static readonly ResiliencePropertyKey<string> NodeKey = new("netplan.node");
 
@@ -72,7 +77,7 @@ public sealed class SshAgentConnector
         context.Properties.Set(NodeKey, target.Node);
         try
         {
-            return await _reach.ExecuteAsync(static (ctx, state) => new ValueTask<T>(state.attempt(state.target, ctx.CancellationToken)),
+            return await _reach.Value.ExecuteAsync(static (ctx, state) => new ValueTask<T>(state.attempt(state.target, ctx.CancellationToken)),
                 context, (attempt, target)).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException ex)
