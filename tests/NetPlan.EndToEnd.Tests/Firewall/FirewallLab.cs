@@ -97,7 +97,12 @@ public sealed class FirewallLab : IDisposable
     public async Task<string?> TcpAsync(string from, string address, int port) =>
         await ProbeAsync(from, null, "socat", "-T", "2", "-t", "2", "STDIO", $"TCP:{address}:{port},connect-timeout=2");
 
-    /// <summary>The answer to one UDP datagram, or null when none comes back within 2 s.</summary>
+    /// <summary>
+    /// The answer to one UDP datagram, or null when none comes back within 2 s. A probe that expects
+    /// an answer goes through <see cref="EventuallyAsync"/>: the UDP listener's child for the previous
+    /// datagram lingers about half a second on the same socket and may take the next datagram
+    /// unanswered (without the retry this test failed one run in two, on 2026-12-06).
+    /// </summary>
     public async Task<string?> UdpAsync(string from, string address, int port) =>
         await ProbeAsync(from, "ping\n", "socat", "-T", "2", "STDIO", $"UDP:{address}:{port}");
 

@@ -77,14 +77,14 @@ public class FirewallTests
         // From the node itself: its own address and 127.0.0.1.
         Assert.Equal("hello-tcp", await lab.TcpAsync("", FirewallLab.HostAddress, 8080));
         Assert.Equal("hello-tcp", await lab.TcpAsync("", "127.0.0.1", 8080));
-        Assert.Equal("hello-udp", await lab.UdpAsync("", "127.0.0.1", 5353));
-        Assert.Equal("hello-udp", await lab.UdpAsync("", FirewallLab.HostAddress, 5353));
+        Assert.Equal("hello-udp", await FirewallLab.EventuallyAsync(() => lab.UdpAsync("", "127.0.0.1", 5353)));
+        Assert.Equal("hello-udp", await FirewallLab.EventuallyAsync(() => lab.UdpAsync("", FirewallLab.HostAddress, 5353)));
 
         // From sandboxes on the same node: a sibling on the same bridge (hairpin, via the node's
         // address and via the gateway) and one on another network.
         Assert.Equal("hello-tcp", await lab.TcpAsync("client", FirewallLab.HostAddress, 8080));
         Assert.Equal("hello-tcp", await lab.TcpAsync("client", "10.81.0.1", 8080));
-        Assert.Equal("hello-udp", await lab.UdpAsync("client", FirewallLab.HostAddress, 5353));
+        Assert.Equal("hello-udp", await FirewallLab.EventuallyAsync(() => lab.UdpAsync("client", FirewallLab.HostAddress, 5353)));
         Assert.Equal("hello-tcp", await lab.TcpAsync("other", FirewallLab.HostAddress, 8080));
 
         // Bound to 127.0.0.1: the node reaches it, nobody else does, on any address.
