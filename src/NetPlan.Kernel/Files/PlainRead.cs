@@ -10,8 +10,6 @@ namespace NetPlan.Kernel.Files;
 /// </summary>
 public static unsafe class PlainRead
 {
-    private const int ENOENT = 2, ENOTDIR = 20, EISDIR = 21;
-
     /// <summary>
     /// Reads the file at <paramref name="path"/> into <paramref name="buffer"/>: the number of bytes
     /// read (all of <paramref name="buffer"/> when the file may not have fit), or null when there is
@@ -23,7 +21,7 @@ public static unsafe class PlainRead
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            if (errno is ENOENT or ENOTDIR) return null;
+            if (errno is LibC.ENOENT or LibC.ENOTDIR) return null;
             throw new KernelException($"opening {path}", errno);
         }
         try
@@ -37,7 +35,7 @@ public static unsafe class PlainRead
                     if (read > 0) { length += (int)read; continue; }
                     var errno = Marshal.GetLastPInvokeError();
                     if (errno == LibC.EINTR) continue;
-                    if (errno == EISDIR) return null;
+                    if (errno == LibC.EISDIR) return null;
                     throw new KernelException($"reading {path}", errno);
                 }
             return length;

@@ -22,7 +22,10 @@ internal static unsafe partial class LibC
     public const int NETLINK_EXT_ACK = 11;
     public const int NETLINK_GET_STRICT_CHK = 12;
 
+    public const int ENOENT = 2;
     public const int EINTR = 4;
+    public const int ENOTDIR = 20;
+    public const int EISDIR = 21;
     public const int EAGAIN = 11;
 
     public const int O_RDONLY = 0;
